@@ -1,0 +1,40 @@
+// A canonical, unambiguous byte encoding for associated data and MAC input:
+// every field is a 4-byte big-endian length followed by its bytes, optional
+// fields carry a presence byte first. Two different field lists can never
+// encode to the same bytes, so "owner=ab, app=c" and "owner=a, app=bc" differ.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vault/bytes.h"
+
+namespace akv {
+
+class CanonicalWriter {
+ public:
+  explicit CanonicalWriter(std::string_view domain) { Field(AsBytes(domain)); }
+  CanonicalWriter& Field(ByteView bytes) {
+    AppendU32BE(out_, static_cast<std::uint32_t>(bytes.size()));
+    Append(out_, bytes);
+    return *this;
+  }
+  CanonicalWriter& Text(std::string_view text) { return Field(AsBytes(text)); }
+  CanonicalWriter& Number(std::int64_t value) {
+    Bytes v;
+    AppendU64BE(v, static_cast<std::uint64_t>(value));
+    return Field(v);
+  }
+  CanonicalWriter& OptionalText(const std::optional<std::string>& text) {
+    out_.push_back(text ? 1 : 0);
+    return text ? Text(*text) : *this;
+  }
+  const Bytes& bytes() const { return out_; }
+
+ private:
+  Bytes out_;
+};
+
+}  // namespace akv

@@ -1,0 +1,111 @@
+// The filesystem edge: every file akvault reads or writes that matters for
+// security goes through here.
+//
+// Reading: secret inputs (passphrase, bundle password, identity) must be
+// regular files owned by us with no group or other permission bits, checked
+// with fstat on the opened descriptor (never stat on the path, which races).
+// Opening uses O_NONBLOCK so a FIFO can never make us hang.
+//
+// Writing: a file holding a secret is written to an unpredictable temporary
+// name in the destination folder (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600,
+// fchmod), fsynced, renamed into place, and the folder fsynced. All of it
+// happens relative to one folder descriptor opened O_DIRECTORY|O_NOFOLLOW,
+// so swapping a path component for a symlink mid-run changes nothing. On any
+// failure the destination is left as it was and the temporary is removed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "vault/bytes.h"
+#include "vault/crypto/secret.h"
+#include "vault/status.h"
+
+namespace akv {
+
+// Largest secret input we read (first line of --passphrase-file and the like).
+inline constexpr std::size_t kMaxSecretLineBytes = 1024;
+
+// What a checked path is, for the wording of the message and the fix.
+enum class PathKind { kVaultFile, kVaultFolder, kSecretInput };
+
+// kPermission unless `fd` (opened from `path`) is owned by the effective
+// user and has no group/other permission bits. The message names the path and
+// the chmod (600 for files, 700 for folders) that fixes it.
+Status CheckOwnerOnly(int fd, const std::string& path, PathKind kind);
+
+// Checks every folder above `path` up to "/": each must be owned by root or
+// by us and must not be writable by group or others unless it has the sticky
+// bit (like /tmp), since otherwise someone else could swap our files.
+Status CheckAncestors(const std::string& path);
+
+// Reads the first line of a secret input file: one trailing "\n" or "\r\n"
+// is removed; an empty line or one over kMaxSecretLineBytes is kInput; a
+// FIFO, folder or device is kPermission ("not a regular file"); a loose mode
+// is kPermission. `what` names the option in messages ("--passphrase-file").
+Result<SecretBuffer> ReadSecretLine(const std::string& path, const std::string& what);
+
+// Reads a whole secret file (an identity) with the same checks, up to max_bytes.
+Result<SecretBuffer> ReadSecretFile(const std::string& path, const std::string& what, std::size_t max_bytes);
+
+// Reads a non-secret input (a bundle, a CSV) that must be a regular file of
+// at most max_bytes; kFormat "... is larger than ..." before reading it all.
+Result<Bytes> ReadPublicFile(const std::string& path, const std::string& what, std::size_t max_bytes);
+
+struct WriteOptions {
+  // Replace an existing destination (atomically). Without it an existing file
+  // is kConflict and is never touched; the check and the final link are one
+  // step (renameat2 RENAME_NOREPLACE), so there is no window.
+  bool replace = false;
+  // chown the file before it is renamed into place (root installing for a
+  // service user).
+  std::optional<uid_t> owner_uid;
+  std::optional<gid_t> owner_gid;
+};
+
+// Writes `data` to `path` owner-only and atomically, as described above.
+Status WriteFileAtomic(const std::string& path, ByteView data, const WriteOptions& options);
+
+// A written-but-not-yet-published file: Prepare writes and fsyncs the
+// temporary; Publish renames it into place; the destructor removes it if it
+// was never published. Lets a caller commit other state (the vault's record
+// of an export) between the two steps.
+class PendingFile {
+ public:
+  static Result<PendingFile> Prepare(const std::string& path, ByteView data, const WriteOptions& options);
+  PendingFile(PendingFile&& other) noexcept;
+  PendingFile& operator=(PendingFile&&) = delete;
+  PendingFile(const PendingFile&) = delete;
+  ~PendingFile();
+  Status Publish();
+  const std::string& path() const { return path_; }
+
+ private:
+  PendingFile() = default;
+  int dir_fd_ = -1;
+  std::string path_;
+  std::string temp_name_;
+  std::string final_name_;
+  bool replace_ = false;
+  bool published_ = false;
+};
+
+// Creates `path` as an empty owner-only file with O_CREAT|O_EXCL|O_NOFOLLOW
+// (kConflict if it exists). Used to pre-create the vault before SQLite opens
+// it, so SQLite never picks the mode.
+Status CreateEmptyPrivateFile(const std::string& path);
+
+// Creates the folder with mode 0700 if missing (mkdir then chmod, so the
+// umask does not matter) and checks it is owner-only.
+Status EnsurePrivateFolder(const std::string& path);
+
+// The folder part of a path ("." when there is none) and the last component.
+std::string ParentOf(const std::string& path);
+std::string BaseName(const std::string& path);
+
+// True if something exists at `path` (lstat: a dangling symlink exists).
+bool PathExists(const std::string& path);
+
+}  // namespace akv

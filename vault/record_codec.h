@@ -1,0 +1,51 @@
+// Sealing and opening one key record, and its contribution to the
+// vault-state MAC. Format details: docs/vault-format.md, "Key records".
+//
+// The secret and the note are sealed together with XChaCha20-Poly1305 under
+// the records subkey, a fresh random nonce, and associated data that binds
+// every metadata column plus the vault id, the record's uuid and its row
+// version. Editing a column, swapping two ciphertexts, copying a row from
+// another vault or putting back an older version of a row all fail to open.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "vault/bytes.h"
+#include "vault/crypto/mac.h"
+#include "vault/crypto/secret.h"
+#include "vault/key_record.h"
+#include "vault/status.h"
+
+namespace akv {
+
+class Rng;
+
+inline constexpr std::uint32_t kRecordFormatVersion = 1;
+
+// The associated data of a stored key (docs/vault-format.md).
+Bytes RecordAssociatedData(ByteView vault_id, const StoredKey& key);
+
+// The secret and note of an opened record, both in secure memory.
+struct RecordSecret {
+  SecretBuffer secret;
+  std::string note;  // not a secret, but only readable with the vault key
+};
+
+// Seals `secret` and `note` into key.nonce / key.sealed using key.meta,
+// key.uuid and key.version as they are.
+void SealRecord(const SecretBuffer& record_key, ByteView vault_id, StoredKey& key, const SecretBuffer& secret,
+                std::string_view note, Rng& rng);
+// Re-seals a record whose metadata changes: opens `current` (verifying it),
+// then seals the same secret and note under `new_meta` with the row version
+// bumped and a new nonce. The result keeps the uuid.
+Result<StoredKey> ResealRecord(const SecretBuffer& record_key, ByteView vault_id, const StoredKey& current,
+                               const KeyMetadata& new_meta, Rng& rng);
+
+// kTampered naming the AccessKey ID when the record does not verify.
+Result<RecordSecret> OpenRecord(const SecretBuffer& record_key, ByteView vault_id, const StoredKey& key);
+
+// The record's element of the vault-state multiset MAC.
+Mac RecordStateElement(const SecretBuffer& state_key, ByteView vault_id, const StoredKey& key);
+
+}  // namespace akv

@@ -1,0 +1,292 @@
+#include "vault/vault.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "vault/clock.h"
+#include "vault/crypto/aead.h"
+#include "vault/crypto/random.h"
+#include "vault/fs/secure_file.h"
+#include "vault/storage/schema.h"
+#include "vault/vault_write.h"
+
+namespace akv {
+namespace {
+
+Status CheckVaultFiles(const std::string& path) {
+  const std::string folder = ParentOf(path);
+  int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return Status::FromErrno(errno, "cannot open vault folder", folder);
+  Status folder_ok = CheckOwnerOnly(dir_fd, folder, PathKind::kVaultFolder);
+  ::close(dir_fd);
+  AKV_RETURN_IF_ERROR(folder_ok);
+  AKV_RETURN_IF_ERROR(CheckAncestors(folder));
+  // The vault and SQLite's side files (which hold recent pages of it).
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      int err = errno;
+      if (err == ENOENT && *suffix != '\0') continue;
+      if (err == ENOENT) {
+        return Status::NotFound("no vault at " + path, "create one with `akvault init`, or pass --vault PATH");
+      }
+      if (err == ELOOP) return Status::Permission("vault " + file + " is a symbolic link", "give the real path with --vault");
+      return Status::FromErrno(err, "cannot open vault", file);
+    }
+    struct stat st;
+    Status ok = Status::Ok();
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ok = Status::Format("vault " + file + " is not a regular file");
+    } else {
+      ok = CheckOwnerOnly(fd, file, PathKind::kVaultFile);
+    }
+    ::close(fd);
+    AKV_RETURN_IF_ERROR(ok);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string DefaultVaultPath() {
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.akvault/vault.db";
+}
+
+Vault::Vault(std::unique_ptr<Database> db, std::string path, Rng& rng, Clock& clock)
+    : db_(std::move(db)), path_(std::move(path)), rng_(rng), clock_(clock) {}
+
+Vault::~Vault() = default;
+
+Status Vault::Create(const std::string& path, const SecretBuffer& passphrase, const KdfParams& kdf, Rng& rng,
+                     Clock& clock) {
+  AKV_RETURN_IF_ERROR(CheckKdfBounds(kKdfAlgArgon2id13, kdf));
+  const std::string folder = ParentOf(path);
+  if (PathExists(path)) {
+    return Status::Conflict("a vault already exists at " + path, "refusing to overwrite it; use another --vault path");
+  }
+  AKV_RETURN_IF_ERROR(EnsurePrivateFolder(folder));
+  AKV_RETURN_IF_ERROR(CheckAncestors(folder));
+
+  // All the slow work before the file exists: a crash here leaves nothing.
+  SecretBuffer vault_key(32);
+  rng.Fill(vault_key.span());
+  const Bytes vault_id = rng.Draw(kVaultIdBytes);
+  AKV_ASSIGN_OR_RETURN(KeyringHeader header, WrapVaultKey(vault_key, passphrase, vault_id, kdf, rng));
+
+  AKV_RETURN_IF_ERROR(CreateEmptyPrivateFile(path));
+  auto build = [&]() -> Status {
+    AKV_ASSIGN_OR_RETURN(auto db, Database::Open(path, Database::Mode::kReadWrite));
+    AKV_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+    AKV_RETURN_IF_ERROR(ApplyMigrationsUpTo(*db, CurrentSchemaVersion()));
+    Vault vault(std::move(db), path, rng, clock);
+    vault.keyring_ = header;
+    vault.subkeys_ = DeriveVaultSubkeys(vault_key);
+    vault.vault_key_ = SecretBuffer::CopyOf(vault_key.span());
+    AKV_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*vault.db_));
+    AKV_ASSIGN_OR_RETURN(Statement insert,
+                         vault.db_->Prepare("INSERT INTO meta (singleton, format, vault_id, kdf_alg, kdf_ops, kdf_mem, "
+                                            "kdf_salt, wrap_nonce, wrapped_key, state_sum, state_count, state_tag, "
+                                            "created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11)"));
+    const VaultState empty;
+    const Mac genesis = AuditGenesis(vault.subkeys_->audit, vault_id);
+    insert.Bind(1, std::int64_t{kRecordFormatVersion})
+        .BindBlob(2, vault_id)
+        .Bind(3, std::int64_t{header.kdf_alg})
+        .Bind(4, std::int64_t{header.kdf.ops})
+        .Bind(5, static_cast<std::int64_t>(header.kdf.mem_bytes))
+        .BindBlob(6, header.salt)
+        .BindBlob(7, header.nonce)
+        .BindBlob(8, header.wrapped)
+        .BindBlob(9, empty.sum)
+        .BindBlob(10, StateTag(vault.subkeys_->state, vault_id, empty, genesis, 0))
+        .Bind(11, clock.NowUnixSeconds());
+    AKV_RETURN_IF_ERROR(insert.Run());
+    AKV_RETURN_IF_ERROR(txn->Commit());
+    // The first audit entry goes through the ordinary write path.
+    AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(vault));
+    nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
+    AKV_RETURN_IF_ERROR(write->Audit("init", std::nullopt, detail.dump()));
+    return write->Commit();
+  };
+  Status built = build();
+  if (!built.ok()) {
+    // We created the file with O_EXCL, so it is ours to remove.
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
+  }
+  return built;
+}
+
+Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access access, Rng& rng, Clock& clock) {
+  AKV_RETURN_IF_ERROR(CheckVaultFiles(path));
+  const bool read_only = access == Access::kReadOnly;
+  AKV_ASSIGN_OR_RETURN(auto db, Database::Open(path, read_only ? Database::Mode::kReadOnly : Database::Mode::kReadWrite));
+  auto version = db->QueryInt("PRAGMA user_version");
+  if (!version.ok() && read_only && version.status().code() == Code::kIo) {
+    // Read-only media: SQLite cannot create the -shm that WAL needs.
+    AKV_ASSIGN_OR_RETURN(db, Database::Open(path, Database::Mode::kReadOnlyImmutable));
+    version = db->QueryInt("PRAGMA user_version");
+  }
+  if (!version.ok()) return version.status();
+  if (*version == 0) {
+    return Status::Format("vault " + path + " is empty or not an akvault vault",
+                          "check the --vault path; create a vault with `akvault init`");
+  }
+  if (*version < CurrentSchemaVersion()) {
+    if (read_only) {
+      // Upgrade in place if we can write; otherwise read what this version has.
+      auto writable = Database::Open(path, Database::Mode::kReadWrite);
+      if (writable.ok()) AKV_RETURN_IF_ERROR(MigrateToCurrent(**writable));
+    } else {
+      AKV_RETURN_IF_ERROR(MigrateToCurrent(*db));
+    }
+  } else if (*version > CurrentSchemaVersion()) {
+    return MigrateToCurrent(*db);  // reports "newer than this akvault"
+  }
+  std::unique_ptr<Vault> vault(new Vault(std::move(db), path, rng, clock));
+  AKV_RETURN_IF_ERROR(vault->LoadKeyring());
+  return vault;
+}
+
+Status Vault::LoadKeyring() {
+  auto stmt = db_->Prepare(
+      "SELECT vault_id, kdf_alg, kdf_ops, kdf_mem, kdf_salt, wrap_nonce, wrapped_key, typeof(kdf_ops), "
+      "typeof(kdf_mem) FROM meta WHERE singleton = 1");
+  if (!stmt.ok()) {
+    return Status::Format("vault " + path_ + " is not an akvault vault (no keyring table)",
+                          "check the --vault path");
+  }
+  AKV_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) {
+    return Status::Format("vault " + path_ + " has no keyring (an interrupted init?)",
+                          "if it holds no keys, delete it and run `akvault init` again");
+  }
+  const std::int64_t alg = stmt->Int(1), ops = stmt->Int(2), mem = stmt->Int(3);
+  if (alg < 0 || alg > 255 || ops < 0 || ops > 0xFFFFFFFFLL || mem < 0) {
+    return Status::Format("vault " + path_ + " has out-of-range key derivation parameters");
+  }
+  keyring_.vault_id = stmt->Blob(0);
+  keyring_.kdf_alg = static_cast<std::uint8_t>(alg);
+  keyring_.kdf = KdfParams{static_cast<std::uint32_t>(ops), static_cast<std::uint64_t>(mem)};
+  keyring_.salt = stmt->Blob(4);
+  keyring_.nonce = stmt->Blob(5);
+  keyring_.wrapped = stmt->Blob(6);
+  return Status::Ok();
+}
+
+Status Vault::Unlock(const SecretBuffer& passphrase) {
+  AKV_ASSIGN_OR_RETURN(SecretBuffer vault_key, UnwrapVaultKey(keyring_, passphrase));
+  subkeys_ = DeriveVaultSubkeys(vault_key);
+  vault_key_ = std::move(vault_key);
+  return Status::Ok();
+}
+
+Status Vault::RequireUnlocked() const {
+  if (!unlocked()) return Status::Internal("vault operation needs the vault to be unlocked first");
+  return Status::Ok();
+}
+
+Status Vault::Checkpoint() {
+  // Copies the WAL into the main file and truncates it, so replaced pages
+  // (an old wrapped key, a removed record) leave the -wal; secure_delete has
+  // already zeroed them in freed space. Best effort: a concurrent reader can
+  // keep old frames alive until it finishes, which `check` does not flag.
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf) {
+  AKV_RETURN_IF_ERROR(RequireUnlocked());
+  const KdfParams kdf = new_kdf.value_or(keyring_.kdf);
+  // Never re-wrap below the floor, whatever the file said before.
+  AKV_RETURN_IF_ERROR(CheckKdfBounds(kKdfAlgArgon2id13, kdf));
+  AKV_ASSIGN_OR_RETURN(KeyringHeader header, WrapVaultKey(vault_key_, new_passphrase, keyring_.vault_id, kdf, rng_));
+  AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(*this));
+  AKV_ASSIGN_OR_RETURN(Statement update,
+                       db_->Prepare("UPDATE meta SET kdf_alg=?1, kdf_ops=?2, kdf_mem=?3, kdf_salt=?4, wrap_nonce=?5, "
+                                    "wrapped_key=?6 WHERE singleton=1"));
+  update.Bind(1, std::int64_t{header.kdf_alg})
+      .Bind(2, std::int64_t{header.kdf.ops})
+      .Bind(3, static_cast<std::int64_t>(header.kdf.mem_bytes))
+      .BindBlob(4, header.salt)
+      .BindBlob(5, header.nonce)
+      .BindBlob(6, header.wrapped);
+  AKV_RETURN_IF_ERROR(update.Run());
+  nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
+  AKV_RETURN_IF_ERROR(write->Audit("passwd", std::nullopt, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Commit());
+  keyring_ = std::move(header);
+  return Checkpoint();
+}
+
+// ---- Write -----------------------------------------------------------------
+
+Result<std::unique_ptr<Vault::Write>> Vault::Write::Begin(Vault& vault) {
+  AKV_RETURN_IF_ERROR(vault.RequireUnlocked());
+  AKV_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*vault.db_));
+  std::unique_ptr<Write> write(new Write(vault, std::move(txn)));
+  AKV_ASSIGN_OR_RETURN(Statement meta,
+                       vault.db_->Prepare("SELECT state_sum, state_count, state_tag FROM meta WHERE singleton=1"));
+  AKV_ASSIGN_OR_RETURN(bool row, meta.Step());
+  if (!row) return Status::Tampered("vault " + vault.path_ + " has lost its keyring row");
+  Bytes sum = meta.Blob(0);
+  Bytes stored_tag = meta.Blob(2);
+  if (sum.size() != kMacBytes) return Status::Tampered("vault " + vault.path_ + " has a damaged state sum");
+  std::copy(sum.begin(), sum.end(), write->state_.sum.begin());
+  write->state_.count = meta.Int(1);
+
+  AKV_ASSIGN_OR_RETURN(Statement last, vault.db_->Prepare("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1"));
+  AKV_ASSIGN_OR_RETURN(bool has_audit, last.Step());
+  if (has_audit) {
+    write->audit_seq_ = last.Int(0);
+    Bytes mac = last.Blob(1);
+    if (mac.size() != kMacBytes) return Status::Tampered("vault " + vault.path_ + " has a damaged audit entry");
+    std::copy(mac.begin(), mac.end(), write->audit_head_.begin());
+  } else {
+    write->audit_head_ = AuditGenesis(vault.subkeys_->audit, vault.keyring_.vault_id);
+  }
+  const Mac expected =
+      StateTag(vault.subkeys_->state, vault.keyring_.vault_id, write->state_, write->audit_head_, write->audit_seq_);
+  if (!ConstantTimeEqual(expected, stored_tag)) {
+    return Status::Tampered("vault " + vault.path_ + " failed its integrity check (rows or audit entries were added, "
+                                "removed or rolled back outside akvault)",
+                            "run `akvault check` to see what, and restore the vault from a backup");
+  }
+  return write;
+}
+
+Status Vault::Write::Audit(const std::string& event, const std::optional<std::string>& akid,
+                           const std::string& detail_json) {
+  AuditEntry entry;
+  entry.seq = audit_seq_ + 1;
+  entry.at = vault_.clock_.NowUnixSeconds();
+  entry.event = event;
+  entry.akid = akid;
+  entry.detail = detail_json;
+  entry.mac = AuditEntryMac(vault_.subkeys_->audit, audit_head_, entry);
+  AKV_ASSIGN_OR_RETURN(Statement insert,
+                       vault_.db_->Prepare("INSERT INTO audit (seq, at, event, akid, detail, mac) VALUES (?1, ?2, ?3, "
+                                           "?4, ?5, ?6)"));
+  insert.Bind(1, entry.seq).Bind(2, entry.at).Bind(3, entry.event).BindOptional(4, entry.akid).Bind(5, entry.detail);
+  insert.BindBlob(6, entry.mac);
+  AKV_RETURN_IF_ERROR(insert.Run());
+  audit_seq_ = entry.seq;
+  audit_head_ = entry.mac;
+  return Status::Ok();
+}
+
+Status Vault::Write::Commit() {
+  const Mac tag = StateTag(vault_.subkeys_->state, vault_.keyring_.vault_id, state_, audit_head_, audit_seq_);
+  AKV_ASSIGN_OR_RETURN(Statement update,
+                       vault_.db_->Prepare("UPDATE meta SET state_sum=?1, state_count=?2, state_tag=?3 WHERE singleton=1"));
+  update.BindBlob(1, state_.sum).Bind(2, state_.count).BindBlob(3, tag);
+  AKV_RETURN_IF_ERROR(update.Run());
+  return txn_->Commit();
+}
+
+}  // namespace akv

@@ -1,0 +1,158 @@
+// Vault: one SQLite file of per-owner, per-application AccessKeys, encrypted
+// at rest. The public face of the library for everything a command does to a
+// vault.
+//
+// Life cycle: Open() checks permissions (file 0600, folder 0700, both ours,
+// no loose ancestor), opens SQLite and migrates an older schema. Metadata
+// reads (list, due, log) work right away with no passphrase. Unlock() runs
+// the one Argon2id derivation of the command; after it, every operation that
+// reads a secret or changes the vault is available. Each change is one
+// BEGIN IMMEDIATE transaction that also updates the vault-state MAC and
+// appends its audit entry, so a crash leaves the old state or the new one.
+//
+// Failure: every method returns a Status/Result; nothing throws for bad
+// input. Messages name keys and paths, never secrets.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vault/audit.h"
+#include "vault/bytes.h"
+#include "vault/crypto/kdf.h"
+#include "vault/crypto/secret.h"
+#include "vault/key_record.h"
+#include "vault/keyring.h"
+#include "vault/record_codec.h"
+#include "vault/state_mac.h"
+#include "vault/status.h"
+
+namespace akv {
+
+class Clock;
+class Database;
+class Rng;
+
+struct KeyFilter {
+  std::optional<std::string> owner;
+  std::optional<std::string> app;
+  bool include_retired = false;
+};
+
+// A key to add: its metadata and secret (note optional).
+struct NewKey {
+  KeyMetadata meta;
+  SecretBuffer secret;
+  std::string note;
+};
+
+// One row of a key's distribution history: a bundle that carried it.
+struct Distribution {
+  std::string bundle_id;  // hex
+  std::string akid;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::string mode;                     // password | recipients | recipients+password
+  std::vector<std::string> recipients;  // public keys, as printed by keygen
+  std::string destination;              // the bundle path as given to --out
+};
+
+// What `check` found: empty problems means the vault verified.
+struct CheckReport {
+  std::int64_t keys_checked = 0;
+  std::int64_t audit_entries_checked = 0;
+  std::vector<std::string> problems;
+};
+
+// A progress callback for long operations: (done, total).
+using ProgressFn = std::function<void(std::size_t, std::size_t)>;
+
+class Vault {
+ public:
+  enum class Access { kReadOnly, kReadWrite };
+
+  // `init`: creates the folder (0700) if missing and the vault file (0600,
+  // O_EXCL: never overwrites), a random vault key and vault id, and wraps the
+  // key under `passphrase` with `kdf`. kConflict if the file exists.
+  static Status Create(const std::string& path, const SecretBuffer& passphrase, const KdfParams& kdf, Rng& rng,
+                       Clock& clock);
+
+  // Opens an existing vault (see the life cycle above). kNotFound when there
+  // is none ("run akvault init"), kPermission, kFormat for junk or a newer
+  // schema. kReadOnly falls back to an immutable read of read-only media.
+  static Result<std::unique_ptr<Vault>> Open(const std::string& path, Access access, Rng& rng, Clock& clock);
+  ~Vault();
+
+  // The one Argon2id of the command. kAuth on a wrong passphrase.
+  Status Unlock(const SecretBuffer& passphrase);
+  bool unlocked() const { return subkeys_.has_value(); }
+  const std::string& path() const { return path_; }
+  const KdfParams& kdf() const { return keyring_.kdf; }
+
+  // ---- Metadata reads: no passphrase needed. Rows stream to the callback;
+  // returning a failed Status from it stops the walk with that Status.
+  Result<std::optional<StoredKey>> FindKey(const std::string& akid);
+  Status ForEachKey(const KeyFilter& filter, const std::function<Status(const StoredKey&)>& fn);
+  // Keys with a due date on or before `limit` (active keys past or near their
+  // deadline, superseded keys past their grace period), earliest first.
+  Status ForEachDue(Date limit, const KeyFilter& filter, const std::function<Status(const StoredKey&)>& fn);
+  Status ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn);
+  Status ForEachDistribution(const std::string& akid, const std::function<Status(const Distribution&)>& fn);
+  // A config value as stored (unverified; Unlock + VerifiedConfig to trust it).
+  Result<std::optional<std::string>> ConfigValue(const std::string& name);
+
+  // ---- Everything below needs Unlock().
+  // Adds one key. kConflict naming the owner and app if the ID exists.
+  Status AddKey(const NewKey& key);
+  // Adds all keys in one transaction, or none. kConflict naming the first
+  // duplicate (in the vault or within the batch).
+  Status ImportKeys(const std::vector<NewKey>& keys, const std::string& source, const ProgressFn& progress);
+  // Verifies and decrypts a key's record; appends a `reveal` audit entry
+  // naming `purpose` (show, export, exec, credential-process).
+  Result<RecordSecret> RevealKey(const std::string& akid, const std::string& purpose);
+  // Verifies a key's record without revealing it (no audit entry).
+  Status VerifyKey(const StoredKey& key);
+  Status RemoveKey(const std::string& akid);
+  // Records `replacement` (active, same owner/app) and marks `old_akid`
+  // superseded with a due date `grace_days` after today, in one transaction.
+  // kConflict if old is not active (lost a race, or already rotated).
+  Status RotateKey(const std::string& old_akid, const NewKey& replacement, int grace_days);
+  Status RetireKey(const std::string& akid);
+  // Records that `keys` went out in a bundle (distributions + audit).
+  Status RecordExport(const std::vector<Distribution>& rows);
+  // Verified config value: kTampered if its MAC fails.
+  Result<std::optional<std::string>> VerifiedConfig(const std::string& name);
+  Status SetConfig(const std::string& name, const std::string& value);
+  // Re-wraps the vault key under `new_passphrase` (same KDF cost unless
+  // `new_kdf` is given, never below the floor), then checkpoints so no copy
+  // of the old wrap stays in the -wal or in freed pages.
+  Status ChangePassphrase(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf);
+  // Verifies everything: SQLite integrity, every record, every distribution
+  // and config row, the audit chain and the vault-state tag.
+  Result<CheckReport> Check();
+
+ private:
+  class Write;
+  Vault(std::unique_ptr<Database> db, std::string path, Rng& rng, Clock& clock);
+  Status LoadKeyring();
+  Status RequireUnlocked() const;
+  Status Checkpoint();
+  Mac DistributionMac(const Distribution& row) const;
+  Mac ConfigMac(const std::string& name, const std::string& value) const;
+
+  std::unique_ptr<Database> db_;
+  std::string path_;
+  Rng& rng_;
+  Clock& clock_;
+  KeyringHeader keyring_;
+  SecretBuffer vault_key_;  // kept for passwd, which re-wraps it
+  std::optional<VaultSubkeys> subkeys_;
+};
+
+// The default vault path: $HOME/.akvault/vault.db.
+std::string DefaultVaultPath();
+
+}  // namespace akv

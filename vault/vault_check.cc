@@ -1,0 +1,148 @@
+// Vault::Check: the full verification behind `akvault check`.
+#include <nlohmann/json.hpp>
+
+#include "vault/crypto/random.h"
+#include "vault/vault_write.h"
+
+namespace akv {
+
+Result<CheckReport> Vault::Check() {
+  AKV_RETURN_IF_ERROR(RequireUnlocked());
+  CheckReport report;
+  auto problem = [&](std::string text) { report.problems.push_back(std::move(text)); };
+
+  // A consistent snapshot of every table for the whole walk.
+  AKV_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+  struct EndRead {
+    Database& db;
+    ~EndRead() { (void)db.Exec("COMMIT"); }
+  } end_read{*db_};
+
+  {
+    AKV_ASSIGN_OR_RETURN(Statement quick, db_->Prepare("PRAGMA quick_check"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, quick.Step());
+      if (!row) break;
+      if (quick.Text(0) != "ok") problem("SQLite: " + quick.Text(0));
+    }
+  }
+
+  VaultState computed;
+  {
+    AKV_ASSIGN_OR_RETURN(Statement keys, db_->Prepare(std::string("SELECT ") + vault_internal::kKeyColumns +
+                                                      ", typeof(rotate_days) FROM keys ORDER BY id"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, keys.Step());
+      if (!row) break;
+      ++report.keys_checked;
+      auto key = vault_internal::RowToKey(keys);
+      if (!key.ok()) {
+        problem(key.status().message());
+        continue;
+      }
+      auto opened = OpenRecord(subkeys_->records, keyring_.vault_id, *key);
+      if (!opened.ok()) {
+        problem("key " + key->meta.akid + ": record failed authentication (metadata, secret or row version changed)");
+        continue;
+      }
+      const KeyMetadata& m = key->meta;
+      if (m.status == KeyStatus::kActive && m.due_date != m.deadline()) {
+        problem("key " + m.akid + ": due date does not match created + rotate_days");
+      }
+      StateAdd(computed, RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
+    }
+  }
+  {
+    AKV_ASSIGN_OR_RETURN(Statement dist,
+                         db_->Prepare("SELECT bundle_id, akid, created_at, expires_at, mode, recipients, destination, mac "
+                                      "FROM distributions ORDER BY id"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, dist.Step());
+      if (!row) break;
+      Distribution d;
+      d.bundle_id = dist.Text(0);
+      d.akid = dist.Text(1);
+      d.created_at = dist.Int(2);
+      d.expires_at = dist.Int(3);
+      d.mode = dist.Text(4);
+      auto recipients = nlohmann::json::parse(dist.Text(5), nullptr, false);
+      bool well_formed = recipients.is_array();
+      if (well_formed) {
+        for (const auto& r : recipients) {
+          if (!r.is_string()) well_formed = false;
+          else d.recipients.push_back(r.get<std::string>());
+        }
+      }
+      d.destination = dist.Text(6);
+      const Mac mac = DistributionMac(d);
+      if (!well_formed || !ConstantTimeEqual(mac, dist.Blob(7))) {
+        problem("distribution of " + d.akid + " in bundle " + d.bundle_id + ": failed authentication");
+        continue;
+      }
+      StateAdd(computed, mac);
+    }
+  }
+  {
+    AKV_ASSIGN_OR_RETURN(Statement config, db_->Prepare("SELECT name, value, mac FROM config ORDER BY name"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, config.Step());
+      if (!row) break;
+      const Mac mac = ConfigMac(config.Text(0), config.Text(1));
+      if (!ConstantTimeEqual(mac, config.Blob(2))) {
+        problem("setting " + config.Text(0) + ": failed authentication");
+        continue;
+      }
+      StateAdd(computed, mac);
+    }
+  }
+
+  Mac head = AuditGenesis(subkeys_->audit, keyring_.vault_id);
+  std::int64_t expected_seq = 1;
+  bool chain_ok = true;
+  AKV_RETURN_IF_ERROR(ForEachAuditEntry([&](const AuditEntry& e) {
+    ++report.audit_entries_checked;
+    if (!chain_ok) return Status::Ok();
+    if (e.seq != expected_seq) {
+      problem("audit trail: entry " + std::to_string(expected_seq) + " is missing or out of order (found " +
+              std::to_string(e.seq) + ")");
+      chain_ok = false;
+      return Status::Ok();
+    }
+    const Mac mac = AuditEntryMac(subkeys_->audit, head, e);
+    if (!ConstantTimeEqual(mac, e.mac)) {
+      problem("audit trail: entry " + std::to_string(e.seq) + " (" + e.event +
+              ") was edited, inserted or moved");
+      chain_ok = false;
+      return Status::Ok();
+    }
+    head = mac;
+    ++expected_seq;
+    return Status::Ok();
+  }));
+
+  AKV_ASSIGN_OR_RETURN(Statement meta, db_->Prepare("SELECT state_sum, state_count, state_tag FROM meta WHERE singleton=1"));
+  AKV_ASSIGN_OR_RETURN(bool has_meta, meta.Step());
+  if (!has_meta) {
+    problem("the keyring row is missing");
+    return report;
+  }
+  const Bytes stored_sum = meta.Blob(0);
+  const std::int64_t stored_count = meta.Int(1);
+  const Bytes stored_tag = meta.Blob(2);
+  if (chain_ok) {
+    const Mac tag = StateTag(subkeys_->state, keyring_.vault_id, computed, head, expected_seq - 1);
+    if (!ConstantTimeEqual(tag, stored_tag)) {
+      if (stored_count != computed.count) {
+        problem("vault state: " + std::to_string(stored_count) + " authenticated rows expected, " +
+                std::to_string(computed.count) + " found (a row was deleted or added outside akvault)");
+      } else if (!ConstantTimeEqual(stored_sum, computed.sum)) {
+        problem("vault state: a row was replaced by an older or foreign version");
+      } else {
+        problem("vault state: the audit trail was truncated, or the state tag was modified");
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace akv

@@ -1,0 +1,56 @@
+// Internal to the vault library: one write transaction.
+//
+// Begin() takes the write lock (BEGIN IMMEDIATE), loads the vault-state sum
+// and the audit head and verifies the stored state tag before anything
+// changes, so a write never builds on a tampered state. Callers add and
+// remove elements and append audit entries; Commit() stores the new tag and
+// commits. Destroying an uncommitted Write rolls everything back.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "vault/audit.h"
+#include "vault/state_mac.h"
+#include "vault/storage/database.h"
+#include "vault/vault.h"
+
+namespace akv {
+
+class Vault::Write {
+ public:
+  static Result<std::unique_ptr<Write>> Begin(Vault& vault);
+  void AddElement(const Mac& element) { StateAdd(state_, element); }
+  void RemoveElement(const Mac& element) { StateRemove(state_, element); }
+  Status Audit(const std::string& event, const std::optional<std::string>& akid, const std::string& detail_json);
+  Status Commit();
+
+ private:
+  Write(Vault& vault, std::unique_ptr<Transaction> txn) : vault_(vault), txn_(std::move(txn)) {}
+  Vault& vault_;
+  std::unique_ptr<Transaction> txn_;
+  VaultState state_;
+  Mac audit_head_{};
+  std::int64_t audit_seq_ = 0;
+};
+
+// Shared by the vault's .cc files.
+namespace vault_internal {
+// Column list for SELECTs of the keys table, in the order RowToKey reads.
+inline constexpr const char* kKeyColumns =
+    "akid, uuid, version, owner, app, status, created, rotate_days, due_date, status_since, predecessor, successor, "
+    "main_account, nonce, sealed";
+Result<StoredKey> RowToKey(const Statement& row);
+// INSERT of a full key row (15 parameters in kKeyColumns order).
+inline constexpr const char* kInsertKeySql =
+    "INSERT INTO keys (akid, uuid, version, owner, app, status, created, rotate_days, due_date, status_since, "
+    "predecessor, successor, main_account, nonce, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15)";
+inline constexpr const char* kUpdateKeySql =
+    "UPDATE keys SET uuid=?2, version=?3, owner=?4, app=?5, status=?6, created=?7, rotate_days=?8, due_date=?9, "
+    "status_since=?10, predecessor=?11, successor=?12, main_account=?13, nonce=?14, sealed=?15 WHERE akid=?1";
+void BindKey(Statement& stmt, const StoredKey& key);
+}  // namespace vault_internal
+
+}  // namespace akv
