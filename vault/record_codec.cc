@@ -14,7 +14,7 @@ std::optional<std::string> DateText(const std::optional<Date>& d) {
 }
 
 // Plaintext layout: u32 secret length, secret, note (the rest).
-SecretBuffer EncodePlaintext(const SecretBuffer& secret, std::string_view note) {
+SecretBuffer EncodePlaintext(std::span<const std::uint8_t> secret, std::string_view note) {
   SecretBuffer plain(4 + secret.size() + note.size());
   std::uint8_t* p = plain.data();
   const auto n = static_cast<std::uint32_t>(secret.size());
@@ -50,8 +50,8 @@ Bytes RecordAssociatedData(ByteView vault_id, const StoredKey& key) {
   return w.bytes();
 }
 
-void SealRecord(const SecretBuffer& record_key, ByteView vault_id, StoredKey& key, const SecretBuffer& secret,
-                std::string_view note, Rng& rng) {
+void SealRecord(const SecretBuffer& record_key, ByteView vault_id, StoredKey& key,
+                std::span<const std::uint8_t> secret, std::string_view note, Rng& rng) {
   key.nonce = rng.Draw(kAeadNonceBytes);
   SecretBuffer plain = EncodePlaintext(secret, note);
   key.sealed = AeadSeal(record_key, key.nonce, plain.span(), RecordAssociatedData(vault_id, key));
@@ -64,7 +64,7 @@ Result<StoredKey> ResealRecord(const SecretBuffer& record_key, ByteView vault_id
   next.meta = new_meta;
   next.uuid = current.uuid;
   next.version = current.version + 1;
-  SealRecord(record_key, vault_id, next, opened.secret, opened.note, rng);
+  SealRecord(record_key, vault_id, next, opened.secret.span(), opened.note, rng);
   return next;
 }
 

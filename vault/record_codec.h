@@ -34,8 +34,8 @@ struct RecordSecret {
 
 // Seals `secret` and `note` into key.nonce / key.sealed using key.meta,
 // key.uuid and key.version as they are.
-void SealRecord(const SecretBuffer& record_key, ByteView vault_id, StoredKey& key, const SecretBuffer& secret,
-                std::string_view note, Rng& rng);
+void SealRecord(const SecretBuffer& record_key, ByteView vault_id, StoredKey& key,
+                std::span<const std::uint8_t> secret, std::string_view note, Rng& rng);
 // Re-seals a record whose metadata changes: opens `current` (verifying it),
 // then seals the same secret and note under `new_meta` with the row version
 // bumped and a new nonce. The result keeps the uuid.

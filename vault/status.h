@@ -93,7 +93,8 @@ class [[nodiscard]] Result {
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
+  // Ok when a value is held, else the failure.
+  Status status() const { return ok() ? Status::Ok() : status_; }
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
   T&& value() && { return std::move(*value_); }

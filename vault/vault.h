@@ -49,6 +49,14 @@ struct NewKey {
   std::string note;
 };
 
+// A key to import: the secret is a view into the caller's secure buffer
+// (the whole CSV file), because 100,000 separate sodium_malloc allocations
+// would exhaust the kernel's mapping limit (each has guard pages).
+struct ImportKey {
+  KeyMetadata meta;
+  std::span<const std::uint8_t> secret;
+};
+
 // One row of a key's distribution history: a bundle that carried it.
 struct Distribution {
   std::string bundle_id;  // hex
@@ -109,12 +117,14 @@ class Vault {
   Status AddKey(const NewKey& key);
   // Adds all keys in one transaction, or none. kConflict naming the first
   // duplicate (in the vault or within the batch).
-  Status ImportKeys(const std::vector<NewKey>& keys, const std::string& source, const ProgressFn& progress);
+  Status ImportKeys(const std::vector<ImportKey>& keys, const std::string& source, const ProgressFn& progress);
   // Verifies and decrypts a key's record; appends a `reveal` audit entry
   // naming `purpose` (show, export, exec, credential-process).
   Result<RecordSecret> RevealKey(const std::string& akid, const std::string& purpose);
-  // Verifies a key's record without revealing it (no audit entry).
-  Status VerifyKey(const StoredKey& key);
+  // Verifies and decrypts a key's record WITHOUT an audit entry: for
+  // checks and for callers that record their own event (export records the
+  // bundle). A caller that shows the secret must use RevealKey instead.
+  Result<RecordSecret> OpenKeyRecord(const StoredKey& key);
   Status RemoveKey(const std::string& akid);
   // Records `replacement` (active, same owner/app) and marks `old_akid`
   // superseded with a due date `grace_days` after today, in one transaction.

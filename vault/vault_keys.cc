@@ -226,7 +226,7 @@ Status Vault::AddKey(const NewKey& key) {
                             "one AccessKey belongs to one owner and app; create a new key in the console instead");
   }
   StoredKey stored = NewStoredKey(key.meta, rng_);
-  SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret, key.note, rng_);
+  SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret.span(), key.note, rng_);
   AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(vault_internal::kInsertKeySql));
   BindKey(insert, stored);
   AKV_RETURN_IF_ERROR(insert.Run());
@@ -239,10 +239,10 @@ Status Vault::AddKey(const NewKey& key) {
   return write->Commit();
 }
 
-Status Vault::ImportKeys(const std::vector<NewKey>& keys, const std::string& source, const ProgressFn& progress) {
+Status Vault::ImportKeys(const std::vector<ImportKey>& keys, const std::string& source, const ProgressFn& progress) {
   AKV_RETURN_IF_ERROR(RequireUnlocked());
   std::unordered_set<std::string> seen;
-  for (const NewKey& key : keys) {
+  for (const ImportKey& key : keys) {
     if (!seen.insert(key.meta.akid).second) {
       return Status::Conflict("AccessKey " + key.meta.akid + " appears twice in " + source,
                               "remove the duplicate row; nothing was imported");
@@ -251,9 +251,9 @@ Status Vault::ImportKeys(const std::vector<NewKey>& keys, const std::string& sou
   AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(*this));
   AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(vault_internal::kInsertKeySql));
   std::size_t done = 0;
-  for (const NewKey& key : keys) {
+  for (const ImportKey& key : keys) {
     StoredKey stored = NewStoredKey(key.meta, rng_);
-    SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret, key.note, rng_);
+    SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret, "", rng_);
     BindKey(insert, stored);
     Status inserted = insert.Run();
     if (!inserted.ok()) {
@@ -278,16 +278,15 @@ Status Vault::ImportKeys(const std::vector<NewKey>& keys, const std::string& sou
                            {"owner", first.owner},
                            {"app", first.app ? nlohmann::json(*first.app) : nlohmann::json(nullptr)}};
   nlohmann::json ids = nlohmann::json::array();
-  for (const NewKey& key : keys) ids.push_back(key.meta.akid);
+  for (const ImportKey& key : keys) ids.push_back(key.meta.akid);
   detail["akids"] = std::move(ids);
   AKV_RETURN_IF_ERROR(write->Audit("import", std::nullopt, detail.dump()));
   return write->Commit();
 }
 
-Status Vault::VerifyKey(const StoredKey& key) {
+Result<RecordSecret> Vault::OpenKeyRecord(const StoredKey& key) {
   AKV_RETURN_IF_ERROR(RequireUnlocked());
-  AKV_ASSIGN_OR_RETURN(RecordSecret opened, OpenRecord(subkeys_->records, keyring_.vault_id, key));
-  return Status::Ok();
+  return OpenRecord(subkeys_->records, keyring_.vault_id, key);
 }
 
 Result<RecordSecret> Vault::RevealKey(const std::string& akid, const std::string& purpose) {
@@ -308,7 +307,7 @@ Status Vault::RemoveKey(const std::string& akid) {
   AKV_ASSIGN_OR_RETURN(auto key, FindKey(akid));
   if (!key) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
   // Verify before subtracting: a tampered row's element was never added.
-  AKV_RETURN_IF_ERROR(VerifyKey(*key));
+  AKV_RETURN_IF_ERROR(OpenKeyRecord(*key).status());
   std::vector<Mac> dist_macs;
   AKV_RETURN_IF_ERROR(ForEachDistribution(akid, [&](const Distribution& d) {
     dist_macs.push_back(DistributionMac(d));
@@ -354,7 +353,7 @@ Status Vault::RotateKey(const std::string& old_akid, const NewKey& replacement, 
   new_meta.main_account = old->meta.main_account;
   new_meta.predecessor = old_akid;
   StoredKey fresh = NewStoredKey(new_meta, rng_);
-  SealRecord(subkeys_->records, keyring_.vault_id, fresh, replacement.secret, replacement.note, rng_);
+  SealRecord(subkeys_->records, keyring_.vault_id, fresh, replacement.secret.span(), replacement.note, rng_);
 
   KeyMetadata old_meta = old->meta;
   old_meta.status = KeyStatus::kSuperseded;

@@ -1,3 +1,4 @@
+# Unit tests of the vault core (crypto wrappers, storage, the vault itself).
 akvault_unit_test(core_unit_tests
   status_test.cc
   crypto/secret_test.cc
@@ -5,7 +6,6 @@ akvault_unit_test(core_unit_tests
   crypto/aead_test.cc
   encoding/encoding_test.cc
   fs/secure_file_test.cc
-  rotation/date_test.cc
   record_codec_test.cc
   state_mac_test.cc
   keyring_test.cc
