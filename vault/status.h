@@ -110,18 +110,20 @@ class [[nodiscard]] Result {
 
 }  // namespace akv
 
-// Propagates a failed Status out of the calling function.
-#define AKV_RETURN_IF_ERROR(expr)              \
-  do {                                         \
-    ::akv::Status akv_status_ = (expr);        \
-    if (!akv_status_.ok()) return akv_status_; \
-  } while (0)
-
 #define AKV_CONCAT_INNER(a, b) a##b
 #define AKV_CONCAT(a, b) AKV_CONCAT_INNER(a, b)
+
+// Propagates a failed Status out of the calling function.
+#define AKV_RETURN_IF_ERROR(expr) AKV_RETURN_IF_ERROR_IMPL(AKV_CONCAT(akv_status_, __COUNTER__), expr)
+#define AKV_RETURN_IF_ERROR_IMPL(name, expr) \
+  do {                                       \
+    ::akv::Status name = (expr);             \
+    if (!name.ok()) return name;             \
+  } while (0)
+
 // Declares `lhs` from a Result<T>, or returns its Status on failure.
 #define AKV_ASSIGN_OR_RETURN(lhs, expr) \
-  AKV_ASSIGN_OR_RETURN_IMPL(AKV_CONCAT(akv_result_, __LINE__), lhs, expr)
+  AKV_ASSIGN_OR_RETURN_IMPL(AKV_CONCAT(akv_result_, __COUNTER__), lhs, expr)
 #define AKV_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

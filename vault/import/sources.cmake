@@ -1,0 +1,1 @@
+target_sources(akvault_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/csv.cc)
