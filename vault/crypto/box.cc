@@ -25,9 +25,12 @@ BoxPublicKey PublicKeyFor(const SecretBuffer& secret_key) {
   return pk;
 }
 
-Bytes BoxSeal(const BoxPublicKey& recipient, ByteView plaintext) {
+Result<Bytes> BoxSeal(const BoxPublicKey& recipient, ByteView plaintext) {
   Bytes out(plaintext.size() + kBoxSealOverhead);
-  crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipient.data());
+  if (crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipient.data()) != 0) {
+    return Status::Usage("cannot seal to this recipient public key (it is of low order)",
+                         "ask the recipient for the public key that `akvault keygen` printed");
+  }
   return out;
 }
 

@@ -31,7 +31,9 @@ BoxPublicKey PublicKeyFor(const SecretBuffer& secret_key);
 
 // crypto_box_seal. The ephemeral key comes from libsodium's own randomness,
 // not from an Rng, so sealed stanzas are never reproducible (by design).
-Bytes BoxSeal(const BoxPublicKey& recipient, ByteView plaintext);
+// kUsage when libsodium refuses the recipient (a low-order public key, for
+// which nobody could ever open the box).
+Result<Bytes> BoxSeal(const BoxPublicKey& recipient, ByteView plaintext);
 
 // kFormat when the sealed box's ephemeral public key is all zero or of low
 // order (it could never have come from an honest sender), checked before

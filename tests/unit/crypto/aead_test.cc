@@ -56,7 +56,13 @@ TEST_F(AeadTest, SealedBoxOpensOnlyForItsRecipient) {
   BoxKeyPair alice = GenerateBoxKeyPair(rng_);
   BoxKeyPair bob = GenerateBoxKeyPair(rng_);
   EXPECT_EQ(PublicKeyFor(alice.secret_key), alice.public_key);
-  const Bytes sealed = BoxSeal(alice.public_key, AsBytes("file key"));
+  auto sealed_result = BoxSeal(alice.public_key, AsBytes("file key"));
+  ASSERT_TRUE(sealed_result.ok());
+  const Bytes sealed = *sealed_result;
+  // A low-order recipient key is refused rather than producing a dead stanza.
+  BoxPublicKey low_order_pk{};
+  low_order_pk[0] = 1;
+  EXPECT_EQ(BoxSeal(low_order_pk, AsBytes("file key")).status().code(), Code::kUsage);
   auto mine = BoxSealOpen(alice, sealed);
   ASSERT_TRUE(mine.ok());
   EXPECT_EQ(mine->view(), "file key");
