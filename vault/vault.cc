@@ -71,8 +71,9 @@ Status Vault::Create(const std::string& path, const SecretBuffer& passphrase, co
   if (PathExists(path)) {
     return Status::Conflict("a vault already exists at " + path, "refusing to overwrite it; use another --vault path");
   }
-  AKV_RETURN_IF_ERROR(EnsurePrivateFolder(folder));
+  // Ancestors first, so a refused init leaves no folder behind.
   AKV_RETURN_IF_ERROR(CheckAncestors(folder));
+  AKV_RETURN_IF_ERROR(EnsurePrivateFolder(folder));
 
   // All the slow work before the file exists: a crash here leaves nothing.
   SecretBuffer vault_key(32);

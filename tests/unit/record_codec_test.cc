@@ -7,6 +7,7 @@
 
 #include "vault/crypto/init.h"
 #include "vault/crypto/random.h"
+#include "vault/encoding/encoding.h"
 
 namespace akv {
 namespace {
@@ -107,6 +108,42 @@ TEST_F(RecordCodecTest, ResealBumpsVersionAndKeepsSecret) {
   rolled_back.nonce = a.nonce;
   rolled_back.sealed = a.sealed;
   EXPECT_FALSE(OpenRecord(key_, vault_id_, rolled_back).ok());
+}
+
+}  // namespace
+}  // namespace akv
+
+namespace akv {
+namespace {
+
+// The worked example of docs/vault-format.md, byte for byte.
+TEST(RecordAadTest, MatchesTheDocumentedExample) {
+  StoredKey k;
+  k.meta.akid = "LTAI5tAAAAAAAAAAAAAAAAAA";
+  k.meta.owner = "alice";
+  k.meta.app = "billing";
+  k.meta.created = *Date::Parse("2026-01-15");
+  k.meta.rotate_days = 90;
+  k.meta.due_date = *Date::Parse("2026-04-15");
+  k.uuid = Bytes(16, 0);
+  k.version = 1;
+  const std::string expected =
+      "0000000e616b7661756c742f7265636f7264"
+      "000000080000000000000001"
+      "0000001000000000000000000000000000000000"
+      "0000001000000000000000000000000000000000"
+      "000000080000000000000001"
+      "000000184c5441493574414141414141414141414141414141414141"
+      "00000005616c696365"
+      "010000000762696c6c696e67"
+      "00000006616374697665"
+      "0000000a323032362d30312d3135"
+      "00000008000000000000005a"
+      "010000000a323032362d30342d3135"
+      "00"
+      "0000"
+      "000000080000000000000000";
+  EXPECT_EQ(HexEncode(RecordAssociatedData(Bytes(16, 0), k)), expected);
 }
 
 }  // namespace

@@ -1,0 +1,98 @@
+// akvault import FILE --owner NAME [--app NAME] [--created YYYY-MM-DD] [--rotate-days N]
+// The CSV the console offers when a key is created. All rows or none; one
+// unlock, one transaction.
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+#include "vault/fs/secure_file.h"
+#include "vault/import/csv.h"
+#include "vault/rotation/policy.h"
+
+namespace akv::cli {
+namespace {
+
+// A console CSV of 100,000 keys is about 6 MB; this leaves ample room.
+constexpr std::size_t kMaxCsvBytes = 64u << 20;
+
+struct ImportOptions {
+  std::string file;
+  std::string owner;
+  std::string app;
+  std::string created;
+  std::string rotate_days;
+};
+
+Status RunImport(Context& ctx, const ImportOptions& opts) {
+  const std::optional<std::string> app = opts.app.empty() ? std::nullopt : std::optional<std::string>(opts.app);
+  AKV_RETURN_IF_ERROR(CheckOwnerAndApp(opts.owner, app));
+  const Date today = ctx.clock.Today();
+  Date created = today;
+  if (!opts.created.empty()) {
+    AKV_ASSIGN_OR_RETURN(created, ParseCreatedDate(opts.created, today));
+  }
+  std::optional<int> rotate_days;
+  if (!opts.rotate_days.empty()) {
+    AKV_ASSIGN_OR_RETURN(rotate_days, ParseDayCount(opts.rotate_days, "--rotate-days", 1, kMaxRotateDays));
+  }
+
+  // The CSV holds secrets in clear: read it like any secret input (owner-only,
+  // into secure memory) and parse it before asking for the passphrase.
+  AKV_ASSIGN_OR_RETURN(SecretBuffer content, ReadSecretFile(opts.file, "CSV file", kMaxCsvBytes));
+  AKV_ASSIGN_OR_RETURN(CsvParseResult parsed, ParseConsoleCsv(content, BaseName(opts.file)));
+  for (const std::string& warning : parsed.warnings) ctx.Warn(warning);
+
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  if (!rotate_days) {
+    AKV_ASSIGN_OR_RETURN(rotate_days, DefaultRotateDays(*vault));
+  }
+  std::vector<ImportKey> keys;
+  keys.reserve(parsed.rows.size());
+  for (const CsvKeyRow& row : parsed.rows) {
+    ImportKey key;
+    key.meta.akid = row.akid;
+    key.meta.owner = opts.owner;
+    key.meta.app = app;
+    key.meta.created = created;
+    key.meta.rotate_days = *rotate_days;
+    key.secret = row.secret;
+    keys.push_back(std::move(key));
+  }
+  const bool show_progress = ctx.io.StderrIsTerminal() && keys.size() >= 1000 && !ctx.globals.json;
+  ProgressFn progress;
+  if (show_progress) {
+    progress = [&](std::size_t done, std::size_t total) {
+      ctx.io.err() << "\rakvault: importing " << done << "/" << total << " keys" << (done == total ? "\n" : "")
+                   << std::flush;
+    };
+  }
+  AKV_RETURN_IF_ERROR(vault->ImportKeys(keys, BaseName(opts.file), progress));
+  if (ctx.globals.json) {
+    ctx.io.out() << nlohmann::json{{"imported", keys.size()}, {"owner", opts.owner},
+                                   {"app", app ? nlohmann::json(*app) : nlohmann::json(nullptr)}}
+                        .dump()
+                 << '\n';
+  } else {
+    ctx.io.out() << "Imported " << keys.size() << " key(s) for owner " << opts.owner
+                 << (app ? ", app " + *app : std::string()) << ", rotate by " << created.AddDays(*rotate_days).ToString()
+                 << '\n';
+  }
+  ctx.Note("the CSV still holds the secret(s) in clear: delete it now (shred -u " + opts.file + ")");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App& root, CommandTable& table) {
+  auto opts = std::make_shared<ImportOptions>();
+  CLI::App* cmd = root.add_subcommand("import", "import the console's AccessKey CSV (all rows or none)");
+  cmd->add_option("file", opts->file, "the CSV file (header `AccessKey ID,AccessKey Secret`; owner-only)")->required();
+  cmd->add_option("--owner", opts->owner, "the person who answers for these keys")->required();
+  cmd->add_option("--app", opts->app, "the application that uses them (none: personal keys)");
+  cmd->add_option("--created", opts->created, "creation day in the console, YYYY-MM-DD (UTC; default today)");
+  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period in days (default: the vault's, normally 90)");
+  table.push_back({cmd, [opts](Context& ctx) { return RunImport(ctx, *opts); }});
+}
+
+}  // namespace akv::cli

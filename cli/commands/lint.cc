@@ -1,0 +1,96 @@
+// akvault lint [--fail-on info|warning|error]
+// Policy findings, each with its severity, key, owner, app and fix. Reads
+// metadata only (no passphrase); with --passphrase-file every record and the
+// policy setting are verified first. Exit E_POLICY (14) when a finding is at
+// or above --fail-on (default error).
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+#include "vault/rotation/policy.h"
+
+namespace akv::cli {
+namespace {
+
+struct LintOptions {
+  std::string fail_on = "error";
+};
+
+Result<int> MaxRotateDays(Vault& vault) {
+  std::optional<std::string> value;
+  if (vault.unlocked()) {
+    AKV_ASSIGN_OR_RETURN(value, vault.VerifiedConfig("max-rotate-days"));
+  } else {
+    AKV_ASSIGN_OR_RETURN(value, vault.ConfigValue("max-rotate-days"));
+  }
+  if (!value) return kDefaultRotateDays;
+  int days = 0;
+  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), days);
+  if (ec != std::errc() || end != value->data() + value->size() || days < 1) {
+    return Status::Tampered("vault setting max-rotate-days has an invalid value", "run `akvault check`");
+  }
+  return days;
+}
+
+Status RunLint(Context& ctx, const LintOptions& opts) {
+  const auto fail_on = ParseSeverity(opts.fail_on);
+  if (!fail_on) return Status::Usage("--fail-on must be info, warning or error");
+  const bool verify = !ctx.globals.passphrase_file.empty();
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(verify ? Vault::Access::kReadWrite : Vault::Access::kReadOnly));
+  if (verify) {
+    AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
+    AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  }
+  LintPolicy policy;
+  policy.today = ctx.clock.Today();
+  AKV_ASSIGN_OR_RETURN(policy.max_rotate_days, MaxRotateDays(*vault));
+  Linter linter(policy);
+  KeyFilter all;
+  all.include_retired = true;
+  AKV_RETURN_IF_ERROR(vault->ForEachKey(all, [&](const StoredKey& key) -> Status {
+    if (verify) AKV_RETURN_IF_ERROR(vault->OpenKeyRecord(key).status());
+    KeyExports exports;
+    AKV_RETURN_IF_ERROR(vault->ForEachDistribution(key.meta.akid, [&](const Distribution& d) {
+      if (!d.recipients.empty()) exports.exported_to_recipient = true;
+      return Status::Ok();
+    }));
+    linter.Observe(key.meta, exports);
+    return Status::Ok();
+  }));
+  const std::vector<Finding> findings = linter.Finish();
+
+  if (ctx.globals.json) {
+    JsonArrayWriter writer(ctx.io.out());
+    for (const Finding& f : findings) {
+      writer.Write({{"severity", std::string(SeverityName(f.severity))},
+                    {"rule", f.rule},
+                    {"akid", f.akid},
+                    {"owner", f.owner},
+                    {"app", f.app ? nlohmann::json(*f.app) : nlohmann::json(nullptr)},
+                    {"message", f.message},
+                    {"fix", f.fix}});
+    }
+  } else {
+    for (const Finding& f : findings) {
+      ctx.io.out() << SeverityName(f.severity) << ": [" << f.rule << "] " << f.akid << " (owner " << f.owner
+                   << (f.app ? ", app " + *f.app : std::string()) << "): " << f.message << "\n    fix: " << f.fix << '\n';
+    }
+    ctx.io.out() << findings.size() << " finding(s)" << (verify ? ", records verified" : "") << ".\n";
+  }
+  if (AnyAtOrAbove(findings, *fail_on)) return Status::Policy("");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddLintCommand(CLI::App& root, CommandTable& table) {
+  auto opts = std::make_shared<LintOptions>();
+  CLI::App* cmd = root.add_subcommand("lint", "policy findings: overdue keys, expired grace, too many keys, main account");
+  cmd->add_option("--fail-on", opts->fail_on, "exit 14 when a finding is at or above this level (default error)")
+      ->check(CLI::IsMember({"info", "warning", "error"}));
+  table.push_back({cmd, [opts](Context& ctx) { return RunLint(ctx, *opts); }});
+}
+
+}  // namespace akv::cli

@@ -1,0 +1,91 @@
+// akvault open BUNDLE [--password-file FILE | --identity FILE]
+//   [--format env|json|ini|aliyun] [--profile NAME] [--out FILE] [--force]
+//   [--chown USER] [--region REGION]
+// Decrypts a bundle on the receiving machine (no vault needed) into a
+// credentials file written owner-only and atomically, or to stdout.
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/credential_source.h"
+#include "vault/credentials/render.h"
+#include "vault/fs/secure_file.h"
+
+namespace akv::cli {
+namespace {
+
+struct OpenCommandOptions {
+  SourceOptions source;
+  std::string format = "env";
+  std::string out;
+  bool force = false;
+  std::string chown;
+  std::string region = "cn-hangzhou";
+};
+
+Status ResolveOwner(const std::string& user, WriteOptions& write) {
+  if (::geteuid() != 0) {
+    return Status::Permission("--chown needs root", "run the install as root, or drop --chown to keep the file yours");
+  }
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
+    return Status::NotFound("no user named " + user + " on this machine", "check the service user's name");
+  }
+  write.owner_uid = pw.pw_uid;
+  write.owner_gid = pw.pw_gid;
+  return Status::Ok();
+}
+
+Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
+  const auto format = ParseCredentialFormat(opts.format);
+  if (!format) return Status::Usage("--format must be env, json, ini or aliyun");
+  if (!opts.source.key.empty()) return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");
+  WriteOptions write;
+  write.replace = opts.force;
+  if (!opts.chown.empty()) {
+    if (opts.out.empty()) return Status::Usage("--chown needs --out FILE");
+    AKV_RETURN_IF_ERROR(ResolveOwner(opts.chown, write));
+  }
+  // Refuse a taken destination before any password is asked or KDF is run.
+  if (!opts.out.empty() && !opts.force && PathExists(opts.out)) {
+    return Status::Conflict(opts.out + " already exists", "choose another path, or pass --force to replace it atomically");
+  }
+  AKV_ASSIGN_OR_RETURN(std::vector<LoadedCredential> creds, LoadCredentials(ctx, opts.source, "open"));
+  std::vector<Credential> view;
+  for (const LoadedCredential& c : creds) view.push_back({c.profile, c.akid, &c.secret, c.owner, c.app});
+  AKV_ASSIGN_OR_RETURN(SecretBuffer rendered, RenderCredentials(*format, view, opts.region));
+
+  std::string profiles;
+  for (const LoadedCredential& c : creds) profiles += (profiles.empty() ? "" : ", ") + c.profile;
+  if (opts.out.empty()) {
+    AKV_RETURN_IF_ERROR(ctx.io.WriteSecret(rendered));
+    return Status::Ok();
+  }
+  AKV_RETURN_IF_ERROR(WriteFileAtomic(opts.out, rendered.span(), write));
+  ctx.Note("wrote " + std::to_string(creds.size()) + " key(s) (" + profiles + ") to " + opts.out + ", mode 0600" +
+           (opts.chown.empty() ? std::string() : ", owner " + opts.chown));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddOpenCommand(CLI::App& root, CommandTable& table) {
+  auto opts = std::make_shared<OpenCommandOptions>();
+  CLI::App* cmd = root.add_subcommand("open", "decrypt a bundle into a credentials file (no vault needed)");
+  AddSourceOptions(cmd, opts->source, /*allow_key=*/false);
+  cmd->add_option("--format", opts->format, "env (default), json, ini (~/.alibabacloud/credentials) or aliyun (~/.aliyun/config.json)")
+      ->check(CLI::IsMember({"env", "json", "ini", "aliyun"}));
+  cmd->add_option("--out", opts->out, "write here (0600, atomically, never through a symlink) instead of stdout");
+  cmd->add_flag("--force", opts->force, "replace an existing --out file (atomically)");
+  cmd->add_option("--chown", opts->chown, "as root: give the written file to this user (e.g. the service user)");
+  cmd->add_option("--region", opts->region, "region_id for the aliyun format (default cn-hangzhou)");
+  table.push_back({cmd, [opts](Context& ctx) { return RunOpen(ctx, *opts); }});
+}
+
+}  // namespace akv::cli

@@ -1,0 +1,50 @@
+// akvault passwd [--new-passphrase-file FILE] [--kdf LEVEL]
+// Re-wraps the vault key under a new passphrase; no record is re-encrypted.
+// This command runs Argon2id twice (old passphrase, new passphrase): the only
+// exception to "one derivation per command".
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+#include "vault/crypto/kdf.h"
+
+namespace akv::cli {
+namespace {
+
+struct PasswdOptions {
+  std::string new_passphrase_file;
+  std::string kdf;
+};
+
+Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
+  std::optional<KdfParams> kdf;
+  if (!opts.kdf.empty()) {
+    kdf = KdfPreset(opts.kdf);
+    if (!kdf) return Status::Usage("--kdf must be interactive, moderate or sensitive");
+  }
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  AKV_ASSIGN_OR_RETURN(SecretBuffer fresh, ctx.NewPassphrase(opts.new_passphrase_file));
+  AKV_RETURN_IF_ERROR(vault->ChangePassphrase(fresh, kdf));
+  if (ctx.globals.json) {
+    ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}}.dump() << '\n';
+  } else {
+    ctx.io.out() << "Changed the master passphrase of " << vault->path() << " (Argon2id " << KdfPresetName(vault->kdf())
+                 << ")\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddPasswdCommand(CLI::App& root, CommandTable& table) {
+  auto opts = std::make_shared<PasswdOptions>();
+  CLI::App* cmd = root.add_subcommand("passwd", "change the master passphrase (re-wraps the vault key only)");
+  cmd->add_option("--new-passphrase-file", opts->new_passphrase_file,
+                  "read the new passphrase from this owner-only file instead of asking twice");
+  cmd->add_option("--kdf", opts->kdf, "also change the Argon2id cost: interactive, moderate or sensitive")
+      ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
+  table.push_back({cmd, [opts](Context& ctx) { return RunPasswd(ctx, *opts); }});
+}
+
+}  // namespace akv::cli

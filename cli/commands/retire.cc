@@ -1,0 +1,41 @@
+// akvault retire AKID
+// Records that the key was disabled and deleted in the console: it leaves
+// `list` (kept for `list --all`, `show` and the log) and is never due again.
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+
+namespace akv::cli {
+namespace {
+
+Status RunRetire(Context& ctx, const std::string& akid) {
+  AKV_RETURN_IF_ERROR(ValidateAccessKeyId(akid));
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
+  AKV_ASSIGN_OR_RETURN(auto found, vault->FindKey(akid));
+  if (!found) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
+  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
+  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(vault->RetireKey(akid));
+  if (ctx.globals.json) {
+    ctx.io.out() << nlohmann::json{{"retired", akid}}.dump() << '\n';
+  } else {
+    ctx.io.out() << "Retired " << akid << ": it no longer appears in `akvault list` (see `list --all`).\n";
+  }
+  if (found->meta.status == KeyStatus::kActive) {
+    ctx.Warn(akid + " was still active, not rotated; if an application used it, it now needs a new key");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddRetireCommand(CLI::App& root, CommandTable& table) {
+  auto akid = std::make_shared<std::string>();
+  CLI::App* cmd = root.add_subcommand("retire", "record that a key was disabled and deleted in the console");
+  cmd->add_option("akid", *akid, "the AccessKey ID")->required();
+  table.push_back({cmd, [akid](Context& ctx) { return RunRetire(ctx, *akid); }});
+}
+
+}  // namespace akv::cli

@@ -1,0 +1,18 @@
+// Process hardening, done first in main before any secret is read:
+// umask 077, no core dumps (RLIMIT_CORE 0), not dumpable or ptrace-able by
+// the same user (PR_SET_DUMPABLE 0, which also makes /proc/PID/mem and
+// environ unreadable), SIGPIPE ignored (a closed pipe is an error value, not
+// a death by signal), libsodium initialised (fail closed).
+#pragma once
+
+#include <string>
+
+#include "vault/status.h"
+
+namespace akv::cli {
+
+// Returns a warning to print (empty if none): mlock being unavailable is
+// reported, not fatal (E8).
+Result<std::string> HardenProcess();
+
+}  // namespace akv::cli
