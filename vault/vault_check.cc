@@ -54,28 +54,19 @@ Result<CheckReport> Vault::Check() {
   }
   {
     AKV_ASSIGN_OR_RETURN(Statement dist,
-                         db_->Prepare("SELECT bundle_id, akid, created_at, expires_at, mode, recipients, destination, mac "
-                                      "FROM distributions ORDER BY id"));
+                         db_->Prepare(std::string("SELECT ") + vault_internal::kDistributionColumns +
+                                      " FROM distributions ORDER BY id"));
     for (;;) {
       AKV_ASSIGN_OR_RETURN(bool row, dist.Step());
       if (!row) break;
-      Distribution d;
-      d.bundle_id = dist.Text(0);
-      d.akid = dist.Text(1);
-      d.created_at = dist.Int(2);
-      d.expires_at = dist.Int(3);
-      d.mode = dist.Text(4);
-      auto recipients = nlohmann::json::parse(dist.Text(5), nullptr, false);
-      bool well_formed = recipients.is_array();
-      if (well_formed) {
-        for (const auto& r : recipients) {
-          if (!r.is_string()) well_formed = false;
-          else d.recipients.push_back(r.get<std::string>());
-        }
+      auto parsed = vault_internal::RowToDistribution(dist);
+      if (!parsed.ok()) {
+        problem(parsed.status().message());
+        continue;
       }
-      d.destination = dist.Text(6);
+      const Distribution& d = *parsed;
       const Mac mac = DistributionMac(d);
-      if (!well_formed || !ConstantTimeEqual(mac, dist.Blob(7))) {
+      if (!ConstantTimeEqual(mac, dist.Blob(7))) {
         problem("distribution of " + d.akid + " in bundle " + d.bundle_id + ": failed authentication");
         continue;
       }

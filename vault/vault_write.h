@@ -51,6 +51,10 @@ inline constexpr const char* kUpdateKeySql =
     "UPDATE keys SET uuid=?2, version=?3, owner=?4, app=?5, status=?6, created=?7, rotate_days=?8, due_date=?9, "
     "status_since=?10, predecessor=?11, successor=?12, main_account=?13, nonce=?14, sealed=?15 WHERE akid=?1";
 void BindKey(Statement& stmt, const StoredKey& key);
+// Column list for SELECTs of the distributions table, in RowToDistribution's order.
+inline constexpr const char* kDistributionColumns =
+    "bundle_id, akid, created_at, expires_at, mode, recipients, destination, mac";
+Result<Distribution> RowToDistribution(const Statement& row);
 }  // namespace vault_internal
 
 }  // namespace akv
