@@ -25,15 +25,9 @@ Status RunAdd(Context& ctx, const AddOptions& opts) {
   const std::optional<std::string> app = opts.app.empty() ? std::nullopt : std::optional<std::string>(opts.app);
   AKV_RETURN_IF_ERROR(ValidateAccessKeyId(opts.id));
   AKV_RETURN_IF_ERROR(CheckOwnerAndApp(opts.owner, app));
-  const Date today = ctx.clock.Today();
-  Date created = today;
-  if (!opts.created.empty()) {
-    AKV_ASSIGN_OR_RETURN(created, ParseCreatedDate(opts.created, today));
-  }
-  std::optional<int> rotate_days;
-  if (!opts.rotate_days.empty()) {
-    AKV_ASSIGN_OR_RETURN(rotate_days, ParseDayCount(opts.rotate_days, "--rotate-days", 1, kMaxRotateDays));
-  }
+  AKV_ASSIGN_OR_RETURN(KeyDates dates, ParseKeyDates(opts.created, opts.rotate_days, ctx.clock.Today()));
+  const Date created = dates.created;
+  std::optional<int> rotate_days = dates.rotate_days;
   if (opts.note.size() > 1024) return Status::Usage("--note is longer than 1024 characters");
 
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));

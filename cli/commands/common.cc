@@ -1,9 +1,8 @@
 #include "cli/commands/common.h"
 
-#include <algorithm>
-#include <charconv>
 #include <ctime>
 
+#include "vault/rotation/policy.h"
 #include "vault/vault.h"
 
 namespace akv::cli {
@@ -40,40 +39,42 @@ Status CheckOwnerAndApp(const std::string& owner, const std::optional<std::strin
   return Status::Ok();
 }
 
-Result<int> DefaultRotateDays(Vault& vault) {
+Result<int> ConfigDays(Vault& vault, const std::string& name) {
   std::optional<std::string> value;
   if (vault.unlocked()) {
-    AKV_ASSIGN_OR_RETURN(value, vault.VerifiedConfig("rotate-days"));
+    AKV_ASSIGN_OR_RETURN(value, vault.VerifiedConfig(name));
   } else {
-    AKV_ASSIGN_OR_RETURN(value, vault.ConfigValue("rotate-days"));
+    AKV_ASSIGN_OR_RETURN(value, vault.ConfigValue(name));
   }
   if (!value) return kDefaultRotateDays;
-  int days = 0;
-  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), days);
-  if (ec != std::errc() || end != value->data() + value->size() || days < 1 || days > kMaxRotateDays) {
-    return Status::Tampered("vault setting rotate-days has an invalid value", "run `akvault check`");
-  }
+  auto days = ParseDayCount(*value, name, 1, kMaxRotateDays);
+  if (!days.ok()) return Status::Tampered("vault setting " + name + " has an invalid value", "run `akvault check`");
   return days;
+}
+
+Result<KeyDates> ParseKeyDates(const std::string& created, const std::string& rotate_days, Date today) {
+  KeyDates dates{today, std::nullopt};
+  if (!created.empty()) {
+    AKV_ASSIGN_OR_RETURN(dates.created, ParseCreatedDate(created, today));
+  }
+  if (!rotate_days.empty()) {
+    AKV_ASSIGN_OR_RETURN(dates.rotate_days, ParseDayCount(rotate_days, "--rotate-days", 1, kMaxRotateDays));
+  }
+  return dates;
+}
+
+Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid) {
+  AKV_RETURN_IF_ERROR(ValidateAccessKeyId(akid));
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
+  AKV_ASSIGN_OR_RETURN(auto found, vault->FindKey(akid));
+  if (!found) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
+  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
+  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  return VaultAndKey{std::move(vault), std::move(*found)};
 }
 
 std::string PadRight(const std::string& text, std::size_t width) {
   return text + std::string(text.size() + 1 < width ? width - text.size() : 1, ' ');
-}
-
-void TextTable::Print(std::ostream& out) const {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows_) {
-    if (width.size() < row.size()) width.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  for (const auto& row : rows_) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    out << line << '\n';
-  }
 }
 
 void JsonArrayWriter::Write(const nlohmann::json& value) {

@@ -24,24 +24,31 @@ nlohmann::json KeyJson(const KeyMetadata& meta);
 // Validates --owner/--app values (kUsage naming the option).
 Status CheckOwnerAndApp(const std::string& owner, const std::optional<std::string>& app);
 
-// The vault's default rotation period (config rotate-days) or 90. Reads the
-// verified value when the vault is unlocked.
-Result<int> DefaultRotateDays(Vault& vault);
+// A day-count setting (rotate-days, max-rotate-days) or its default, 90.
+// Reads the verified value when the vault is unlocked; a stored value that
+// is not canonical decimal in range is kTampered (only akvault writes it).
+Result<int> ConfigDays(Vault& vault, const std::string& name);
+inline Result<int> DefaultRotateDays(Vault& vault) { return ConfigDays(vault, "rotate-days"); }
+
+// --created and --rotate-days as given to add, import and rotate: the day
+// (default today, never in the future) and the period (none when not given,
+// so the caller picks its default).
+struct KeyDates {
+  Date created;
+  std::optional<int> rotate_days;
+};
+Result<KeyDates> ParseKeyDates(const std::string& created, const std::string& rotate_days, Date today);
+
+// A vault opened for writing and unlocked, with the key `akid` looked up
+// before the passphrase is asked (kNotFound first, so a typo costs no KDF).
+struct VaultAndKey {
+  std::unique_ptr<Vault> vault;
+  StoredKey key;
+};
+Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid);
 
 // `text` followed by spaces up to `width` (at least one space).
 std::string PadRight(const std::string& text, std::size_t width);
-
-// Fixed-width text table: header row then rows, columns padded with spaces.
-class TextTable {
- public:
-  explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  void Print(std::ostream& out) const;
-  std::size_t size() const { return rows_.size() - 1; }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
 
 // Writes one JSON value per call inside a streamed top-level array, so a
 // listing of 100,000 keys never builds the whole document in memory.

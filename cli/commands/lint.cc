@@ -4,7 +4,6 @@
 // policy setting are verified first. Exit E_POLICY (14) when a finding is at
 // or above --fail-on (default error).
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -18,22 +17,6 @@ struct LintOptions {
   std::string fail_on = "error";
 };
 
-Result<int> MaxRotateDays(Vault& vault) {
-  std::optional<std::string> value;
-  if (vault.unlocked()) {
-    AKV_ASSIGN_OR_RETURN(value, vault.VerifiedConfig("max-rotate-days"));
-  } else {
-    AKV_ASSIGN_OR_RETURN(value, vault.ConfigValue("max-rotate-days"));
-  }
-  if (!value) return kDefaultRotateDays;
-  int days = 0;
-  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), days);
-  if (ec != std::errc() || end != value->data() + value->size() || days < 1) {
-    return Status::Tampered("vault setting max-rotate-days has an invalid value", "run `akvault check`");
-  }
-  return days;
-}
-
 Status RunLint(Context& ctx, const LintOptions& opts) {
   const auto fail_on = ParseSeverity(opts.fail_on);
   if (!fail_on) return Status::Usage("--fail-on must be info, warning or error");
@@ -45,7 +28,7 @@ Status RunLint(Context& ctx, const LintOptions& opts) {
   }
   LintPolicy policy;
   policy.today = ctx.clock.Today();
-  AKV_ASSIGN_OR_RETURN(policy.max_rotate_days, MaxRotateDays(*vault));
+  AKV_ASSIGN_OR_RETURN(policy.max_rotate_days, ConfigDays(*vault, "max-rotate-days"));
   Linter linter(policy);
   KeyFilter all;
   all.include_retired = true;

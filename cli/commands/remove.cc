@@ -11,13 +11,8 @@ namespace akv::cli {
 namespace {
 
 Status RunRemove(Context& ctx, const std::string& akid) {
-  AKV_RETURN_IF_ERROR(ValidateAccessKeyId(akid));
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
-  AKV_ASSIGN_OR_RETURN(auto found, vault->FindKey(akid));
-  if (!found) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
-  AKV_RETURN_IF_ERROR(vault->RemoveKey(akid));
+  AKV_ASSIGN_OR_RETURN(VaultAndKey opened, UnlockVaultForKey(ctx, akid));
+  AKV_RETURN_IF_ERROR(opened.vault->RemoveKey(akid));
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"removed", akid}}.dump() << '\n';
   } else {

@@ -11,19 +11,14 @@ namespace akv::cli {
 namespace {
 
 Status RunRetire(Context& ctx, const std::string& akid) {
-  AKV_RETURN_IF_ERROR(ValidateAccessKeyId(akid));
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
-  AKV_ASSIGN_OR_RETURN(auto found, vault->FindKey(akid));
-  if (!found) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
-  AKV_RETURN_IF_ERROR(vault->RetireKey(akid));
+  AKV_ASSIGN_OR_RETURN(VaultAndKey opened, UnlockVaultForKey(ctx, akid));
+  AKV_RETURN_IF_ERROR(opened.vault->RetireKey(akid));
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"retired", akid}}.dump() << '\n';
   } else {
     ctx.io.out() << "Retired " << akid << ": it no longer appears in `akvault list` (see `list --all`).\n";
   }
-  if (found->meta.status == KeyStatus::kActive) {
+  if (opened.key.meta.status == KeyStatus::kActive) {
     ctx.Warn(akid + " was still active, not rotated; if an application used it, it now needs a new key");
   }
   return Status::Ok();

@@ -20,28 +20,21 @@ struct RotateOptions {
 };
 
 Status RunRotate(Context& ctx, const RotateOptions& opts) {
-  AKV_RETURN_IF_ERROR(ValidateAccessKeyId(opts.old_id));
   AKV_RETURN_IF_ERROR(ValidateAccessKeyId(opts.new_id));
   if (opts.old_id == opts.new_id) return Status::Usage("--new-id is the same as the key being rotated");
   const Date today = ctx.clock.Today();
-  Date created = today;
-  if (!opts.created.empty()) {
-    AKV_ASSIGN_OR_RETURN(created, ParseCreatedDate(opts.created, today));
-  }
+  AKV_ASSIGN_OR_RETURN(KeyDates dates, ParseKeyDates(opts.created, opts.rotate_days, today));
+  const Date created = dates.created;
   int grace_days = kDefaultGraceDays;
   if (!opts.grace_days.empty()) {
     AKV_ASSIGN_OR_RETURN(grace_days, ParseDayCount(opts.grace_days, "--grace-days", 0, 365));
   }
 
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
-  AKV_ASSIGN_OR_RETURN(auto old, vault->FindKey(opts.old_id));
-  if (!old) return Status::NotFound("no AccessKey " + opts.old_id + " in the vault", "see `akvault list --all`");
-  int rotate_days = old->meta.rotate_days;  // the new key takes over the period
-  if (!opts.rotate_days.empty()) {
-    AKV_ASSIGN_OR_RETURN(rotate_days, ParseDayCount(opts.rotate_days, "--rotate-days", 1, kMaxRotateDays));
-  }
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_ASSIGN_OR_RETURN(VaultAndKey opened, UnlockVaultForKey(ctx, opts.old_id));
+  Vault* vault = opened.vault.get();
+  const StoredKey* old = &opened.key;
+  // The new key takes over the old one's period unless told otherwise.
+  const int rotate_days = dates.rotate_days.value_or(old->meta.rotate_days);
   AKV_ASSIGN_OR_RETURN(SecretBuffer secret, ctx.ReadSecretInput("AccessKey Secret for the new key " + opts.new_id));
   AKV_RETURN_IF_ERROR(ValidateSecret(secret.view()));
   const std::string warning = UnusualLengthWarning(opts.new_id, secret.size());
