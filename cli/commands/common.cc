@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "vault/fs/secure_file.h"
 #include "vault/rotation/policy.h"
 #include "vault/vault.h"
 
@@ -61,6 +62,16 @@ Result<KeyDates> ParseKeyDates(const std::string& created, const std::string& ro
     AKV_ASSIGN_OR_RETURN(dates.rotate_days, ParseDayCount(rotate_days, "--rotate-days", 1, kMaxRotateDays));
   }
   return dates;
+}
+
+Status CheckNotVaultFile(Context& ctx, const std::string& path, const std::string& what) {
+  const std::string vault = ctx.VaultPath();
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    if (SamePath(path, vault + suffix)) {
+      return Status::Usage(what + " " + path + " is the vault's own file", "choose another path for the output");
+    }
+  }
+  return Status::Ok();
 }
 
 Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid) {

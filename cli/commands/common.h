@@ -50,6 +50,10 @@ Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid);
 // `text` followed by spaces up to `width` (at least one space).
 std::string PadRight(const std::string& text, std::size_t width);
 
+// kUsage when `path` is the vault file or one of its SQLite side files:
+// an output written over them (even with --force) would destroy the vault.
+Status CheckNotVaultFile(Context& ctx, const std::string& path, const std::string& what);
+
 // Writes one JSON value per call inside a streamed top-level array, so a
 // listing of 100,000 keys never builds the whole document in memory.
 class JsonArrayWriter {

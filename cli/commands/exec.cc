@@ -36,6 +36,8 @@ constexpr EnvName kEnvNames[] = {
     {"ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", true},
 };
 
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM};
+
 volatile sig_atomic_t g_child = 0;
 
 void ForwardSignal(int sig, siginfo_t* info, void*) {
@@ -99,10 +101,29 @@ Status RunExec(Context& ctx, const ExecOptions& opts) {
 
   ctx.io.out().flush();
   ctx.io.err().flush();
+  // Block the forwarded signals before the child exists and install the
+  // handlers, then unblock only once its pid is known: a signal arriving in
+  // between stays pending and is forwarded, instead of killing akvault and
+  // orphaning a child that holds the credentials.
+  sigset_t forwarded, previous;
+  sigemptyset(&forwarded);
+  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
+  ::sigprocmask(SIG_BLOCK, &forwarded, &previous);
+  struct sigaction forward {};
+  forward.sa_sigaction = ForwardSignal;
+  forward.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&forward.sa_mask);
+  for (int sig : kForwardedSignals) ::sigaction(sig, &forward, nullptr);
+
   const pid_t child = ::fork();
-  if (child < 0) return Status::Internal(std::string("cannot start the command: ") + std::strerror(errno));
+  if (child < 0) {
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    return Status::Internal(std::string("cannot start the command: ") + std::strerror(errno));
+  }
   if (child == 0) {
-    // Undo what the child must not inherit from akvault's hardening.
+    // Undo what the child must not inherit: our handlers, ignored SIGPIPE,
+    // the blocked mask.
+    for (int sig : kForwardedSignals) ::signal(sig, SIG_DFL);
     ::signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
@@ -118,13 +139,7 @@ Status RunExec(Context& ctx, const ExecOptions& opts) {
   cred.secret = SecretBuffer();
 
   g_child = child;
-  struct sigaction forward {};
-  forward.sa_sigaction = ForwardSignal;
-  forward.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&forward.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM}) {
-    ::sigaction(sig, &forward, nullptr);
-  }
+  ::sigprocmask(SIG_SETMASK, &previous, nullptr);
   int wstatus = 0;
   while (::waitpid(child, &wstatus, 0) < 0) {
     if (errno != EINTR) return Status::Internal(std::string("lost track of the command: ") + std::strerror(errno));

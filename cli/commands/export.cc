@@ -96,12 +96,20 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
   if (!opts.password_file.empty() && !opts.password_command.empty()) {
     return Status::Usage("give --password-file or --password-command, not both");
   }
-  // Refuse taken destinations before anything is unlocked or written.
-  if (!opts.force && PathExists(opts.out)) {
-    return Status::Conflict(opts.out + " already exists", "choose another path, or pass --force to replace it");
-  }
-  if (!opts.password_file.empty() && PathExists(opts.password_file)) {
-    return Status::Conflict(opts.password_file + " already exists", "a password file is never overwritten; choose a new path");
+  // Refuse bad destinations before anything is unlocked or written.
+  AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.out, "--out"));
+  AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", opts.force));
+  if (!opts.password_file.empty()) {
+    if (SamePath(opts.out, opts.password_file)) {
+      return Status::Usage("--out and --password-file name the same file",
+                           "the bundle and its password must be two files (and travel by two channels)");
+    }
+    AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.password_file, "--password-file"));
+    Status free = CheckOutputPath(opts.password_file, "--password-file", /*replace=*/false);
+    if (free.code() == Code::kConflict) {
+      return Status::Conflict(opts.password_file + " already exists", "a password file is never overwritten; choose a new path");
+    }
+    AKV_RETURN_IF_ERROR(free);
   }
   if (uses_password && opts.password_file.empty() && opts.password_command.empty() && !ctx.io.StderrIsTerminal()) {
     ctx.Warn("the bundle password goes to standard error, which is not a terminal: make sure it is not logged, or use "

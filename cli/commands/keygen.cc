@@ -21,10 +21,8 @@ struct KeygenOptions {
 };
 
 Status RunKeygen(Context& ctx, const KeygenOptions& opts) {
-  if (!opts.force && PathExists(opts.out)) {
-    return Status::Conflict(opts.out + " already exists",
-                            "an identity is never overwritten by accident: choose another path, or pass --force");
-  }
+  AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.out, "--out"));
+  AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", opts.force));
   BoxKeyPair pair = GenerateBoxKeyPair(ctx.rng);
   SecretBuffer file = EncodeIdentityFile(pair, ctx.clock.NowUnixSeconds());
   WriteOptions write;

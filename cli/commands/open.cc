@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/common.h"
 #include "cli/commands/credential_source.h"
 #include "vault/credentials/render.h"
 #include "vault/fs/secure_file.h"
@@ -53,8 +54,9 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
     AKV_RETURN_IF_ERROR(ResolveOwner(opts.chown, write));
   }
   // Refuse a taken destination before any password is asked or KDF is run.
-  if (!opts.out.empty() && !opts.force && PathExists(opts.out)) {
-    return Status::Conflict(opts.out + " already exists", "choose another path, or pass --force to replace it atomically");
+  if (!opts.out.empty()) {
+    AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.out, "--out"));
+    AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", opts.force));
   }
   AKV_ASSIGN_OR_RETURN(std::vector<LoadedCredential> creds, LoadCredentials(ctx, opts.source, "open"));
   std::vector<Credential> view;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,7 +46,9 @@ Status RunPasswordCommand(const std::string& command, const SecretBuffer& passwo
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::close(pipe_fds[0]);
+  // The parent keeps its copy of the read end: after the command exits, the
+  // bytes still in the pipe tell whether it read the password at all (a
+  // 30-byte write always fits in the pipe, so EPIPE alone would not).
   SecretBuffer line = WithNewline(password);
   std::size_t done = 0;
   bool write_failed = false;
@@ -61,8 +64,20 @@ Status RunPasswordCommand(const std::string& command, const SecretBuffer& passwo
   ::close(pipe_fds[1]);
   int wstatus = 0;
   while (::waitpid(child, &wstatus, 0) < 0) {
-    if (errno != EINTR) return Status::Internal("lost track of --password-command");
+    if (errno != EINTR) {
+      ::close(pipe_fds[0]);
+      return Status::Internal("lost track of --password-command");
+    }
   }
+  int unread = 0;
+  if (::ioctl(pipe_fds[0], FIONREAD, &unread) != 0) unread = 0;
+  if (unread > 0) {
+    // Drain and wipe what it left, so the password does not linger in a buffer.
+    SecretBuffer rest(static_cast<std::size_t>(unread));
+    (void)!::read(pipe_fds[0], rest.data(), rest.size());
+    write_failed = true;
+  }
+  ::close(pipe_fds[0]);
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
     const std::string how = WIFEXITED(wstatus) ? "exited with status " + std::to_string(WEXITSTATUS(wstatus))
                                                : "was killed by signal " + std::to_string(WTERMSIG(wstatus));

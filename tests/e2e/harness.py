@@ -216,3 +216,320 @@ class AkvaultTestCase(unittest.TestCase):
 
     def list_json(self, *extra):
         return json.loads(self.ok("list", "--json", *extra).out)
+
+
+# =============================================================================
+# BEGIN bundle helpers (used by test_bundle_*.py; generic, appended by the
+# bundle end-to-end tests; nothing above is changed by this block)
+# =============================================================================
+import signal as _signal  # noqa: E402
+
+# The generated bundle password as shown: 5 groups of 5 Crockford base32 symbols.
+BUNDLE_PASSWORD_RE = re.compile(r"[0-9A-HJKMNP-TV-Z]{5}(?:-[0-9A-HJKMNP-TV-Z]{5}){4}")
+# A recipient (public key) printed by `akvault keygen`.
+RECIPIENT_RE = re.compile(r"akvpub1[0-9a-hjkmnp-tv-z]{58}")
+BUNDLE_MAGIC = b"akvault-bundle/v1\n"
+# The LD_PRELOAD fault injector (tests/support/faultinject.c), set by ctest.
+FAULTINJECT = os.environ.get("AKVAULT_FAULTINJECT", "")
+
+
+def unique_secret():
+    """A well-formed fake AccessKey Secret used by no other test module or
+    concurrent run (ctest -j2): the CmdlineWatcher scans every process on the
+    machine, so a module that deliberately puts fake_secret(1) in an argv
+    (e.g. test_cli_contract's `--secret` check) must not trip another
+    module's watcher."""
+    import random
+    return fake_secret(random.SystemRandom().randrange(10**19, 10**20))
+
+
+def temp_leftovers(folder):
+    """akvault's temporary files ('.NAME.tmp-<hex>') left in `folder`."""
+    return sorted(n for n in os.listdir(folder) if re.match(r"^\..+\.tmp-[0-9a-f]+$", n))
+
+
+def fault_env(call, errno_name="ENOSPC", at=1, sticky=False):
+    """Environment that makes the at-th `call` (write, pwrite, fsync,
+    fdatasync, rename) on a descriptor >= 3 fail with errno_name."""
+    env = {"LD_PRELOAD": FAULTINJECT, "AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
+           "AKV_FAULT_AT": str(at)}
+    if sticky:
+        env["AKV_FAULT_STICKY"] = "1"
+    return env
+
+
+class BundleTestCase(AkvaultTestCase):
+    """AkvaultTestCase plus a sender vault and receiving machines, each with
+    its own HOME (no vault there), and helpers to export and deliver bundles."""
+
+    def setUp(self):
+        super().setUp()
+        # A master passphrase of this test alone, for the reason given in
+        # unique_secret(): the shared PASSPHRASE is no longer watched here.
+        self.watcher.secrets.discard(PASSPHRASE.encode())
+        self.passphrase = "bundle e2e " + unique_secret()
+        self.passfile = self.write_secret_file("passphrase", self.passphrase + "\n")
+        self.watcher.watch(self.passphrase)
+
+    def make_home(self, name):
+        """A separate HOME (0700) for a receiving machine, e.g. a server."""
+        home = self.path(name)
+        os.mkdir(home)
+        os.chmod(home, 0o700)
+        return home
+
+    def in_home(self, home, env=None, **kw):
+        """Keyword arguments for run_akvault/ok/fails that run akvault with
+        HOME=home and in that folder: `self.ok("open", b, **self.in_home(srv))`."""
+        full_env = {"HOME": home}
+        full_env.update(env or {})
+        kw["env"] = full_env
+        kw.setdefault("cwd", home)
+        return kw
+
+    def watch_file_line(self, path):
+        """Reads the first line of a secret file and watches it (E4)."""
+        with open(path) as f:
+            line = f.readline().rstrip("\n")
+        self.watcher.watch(line)
+        return line
+
+    def keygen(self, home, name="identity"):
+        """`akvault keygen` on a receiving machine: (identity path, public key)."""
+        ident = os.path.join(home, name)
+        r = self.ok("keygen", "--out", ident, **self.in_home(home))
+        pub = r.out.strip()
+        self.assertRegex(pub, "^" + RECIPIENT_RE.pattern + "$", r)
+        with open(ident) as f:
+            for line in f:
+                if line.startswith("AKVAULT-IDENTITY-1"):
+                    self.watcher.watch(line.strip())
+        return ident, pub
+
+    def export_bundle(self, *selection, out, recipients=(), password_file=None, with_password=False, extra=()):
+        """Exports `selection` (AKIDs or --owner/--app options) from the sender
+        vault to `out`. Password bundles write their password to
+        `password_file` (default: out + '.password'). Returns (bundle path,
+        password or None); the password is watched (E4)."""
+        args = ["export", *selection, "--out", out, "--passphrase-file", self.passfile]
+        for pub in recipients:
+            args += ["--recipient", pub]
+        uses_password = not recipients or with_password
+        if with_password:
+            args.append("--with-password")
+        if uses_password:
+            password_file = password_file or out + ".password"
+            args += ["--password-file", password_file]
+        args += list(extra)
+        self.ok(*args)
+        password = self.watch_file_line(password_file) if uses_password else None
+        return out, password
+
+    def deliver(self, src, home, name=None, mode=0o600):
+        """Copies a bundle (or password file) to a receiving machine."""
+        dst = os.path.join(home, name or os.path.basename(src))
+        shutil.copyfile(src, dst)
+        os.chmod(dst, mode)
+        return dst
+
+    def spawn_akvault(self, *args, env=None, cwd=None, **popen_kw):
+        """Starts akvault without waiting (for kill and signal tests), in its
+        own session, with no terminal and stdin from /dev/null."""
+        popen_kw.setdefault("stdin", subprocess.DEVNULL)
+        popen_kw.setdefault("stdout", subprocess.PIPE)
+        popen_kw.setdefault("stderr", subprocess.PIPE)
+        return subprocess.Popen([AKVAULT] + [str(a) for a in args], env=self.env(env), cwd=cwd or self.home,
+                                start_new_session=True, **popen_kw)
+
+    @staticmethod
+    def kill_and_reap(proc, sig=_signal.SIGKILL):
+        try:
+            os.kill(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        out, err = proc.communicate(timeout=60)
+        return proc.returncode, out, err
+# =============================================================================
+# END bundle helpers
+# =============================================================================
+
+
+# =============================================================================
+# BEGIN vault helpers (used by test_vault_*.py and test_rotation_*.py; generic,
+# appended by the vault end-to-end tests; nothing above is changed by this block)
+# =============================================================================
+import datetime as _datetime  # noqa: E402
+
+SQLITE3 = shutil.which("sqlite3")
+# The LD_PRELOAD fault injector (tests/support/faultinject.c), set by ctest.
+VAULT_FAULTINJECT = os.environ.get("AKVAULT_FAULTINJECT", "")
+ERROR_PREFIX = "akvault: error:"
+
+
+def utc_today():
+    """Today as a UTC calendar day (akvault's unit for every deadline)."""
+    return _datetime.datetime.now(_datetime.timezone.utc).date()
+
+
+def day(d, offset=0):
+    """'YYYY-MM-DD' of a date (or an ISO string) plus offset days."""
+    if isinstance(d, str):
+        d = _datetime.date.fromisoformat(d)
+    return (d + _datetime.timedelta(days=offset)).isoformat()
+
+
+def faulty_env(call, errno_name="ENOSPC", at=1, sticky=False):
+    """Environment that makes the at-th `call` (write, pwrite, fsync,
+    fdatasync, rename) on a descriptor >= 3 fail with errno_name."""
+    env = {"LD_PRELOAD": VAULT_FAULTINJECT, "AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
+           "AKV_FAULT_AT": str(at)}
+    if sticky:
+        env["AKV_FAULT_STICKY"] = "1"
+    return env
+
+
+def error_lines(result):
+    return [l for l in result.err.splitlines() if l.startswith(ERROR_PREFIX)]
+
+
+class VaultTestCase(AkvaultTestCase):
+    """AkvaultTestCase plus helpers to look at and tamper with the vault file
+    as an attacker with write access would (the sqlite3 CLI), to start
+    akvault without waiting, and to assert that a refused command changed
+    nothing."""
+
+    def setUp(self):
+        super().setUp()
+        self.secrets = {}  # akid -> secret of every key added through add_secret_key
+
+    # ---- keys ----------------------------------------------------------------
+    def add_secret_key(self, n, owner="alice", app="billing", *extra, akid=None, secret=None, vault=None,
+                       passfile=None):
+        """Adds fake_id(n) with fake_secret(n) (or the given ones) and remembers its secret."""
+        akid = akid or fake_id(n)
+        secret = secret or fake_secret(n)
+        self.watcher.watch(secret)
+        args = ["add", "--owner", owner, "--id", akid, "--passphrase-file", passfile or self.passfile]
+        if app:
+            args += ["--app", app]
+        if vault:
+            args += ["--vault", vault]
+        r = self.ok(*args, *extra, input=secret + "\n")
+        self.secrets[akid] = secret
+        return r
+
+    def keys_by_id(self, *extra):
+        """akid -> the key's `list --all --json` object."""
+        return {k["akid"]: k for k in self.list_json("--all", *extra)}
+
+    def reveal(self, akid, passfile=None, *extra):
+        r = self.ok("show", akid, "--reveal", "--json", "--passphrase-file", passfile or self.passfile, *extra)
+        return json.loads(r.out)["secret"]
+
+    def check_ok(self, passfile=None, *extra):
+        r = self.ok("check", "--json", "--passphrase-file", passfile or self.passfile, *extra)
+        report = json.loads(r.out)
+        self.assertTrue(report["ok"], r)
+        self.assertEqual(report["problems"], [], r)
+        return report
+
+    def check_tampered(self, *needles, passfile=None, extra=()):
+        """`check` must exit E_TAMPERED, with every needle in its report."""
+        r = self.fails("E_TAMPERED", "check", "--passphrase-file", passfile or self.passfile, *extra)
+        for needle in needles:
+            self.assertIn(needle, r.out + r.err, r)
+        return r
+
+    def log_json(self, *extra):
+        return json.loads(self.ok("log", "--json", *extra).out)
+
+    # ---- the vault file as an attacker sees it -------------------------------------
+    def sqlite(self, sql, db=None, check=True):
+        """Runs SQL with the sqlite3 CLI on the vault (or db); returns stdout."""
+        if SQLITE3 is None:
+            self.skipTest("the sqlite3 command-line tool is not installed")
+        proc = subprocess.run([SQLITE3, "-batch", "-bail", "-cmd", ".timeout 10000", db or self.vault, sql],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        if check:
+            self.assertEqual(proc.returncode, 0, "sqlite3 %r: %s" % (sql, proc.stderr.decode()))
+        return proc.stdout.decode()
+
+    def sqlite_value(self, sql, db=None):
+        return self.sqlite(sql, db).strip()
+
+    def integrity_ok(self, db=None):
+        self.assertEqual(self.sqlite_value("PRAGMA integrity_check", db), "ok")
+
+    def vault_dump(self, db=None):
+        """The logical content of every table (a committed change, or none)."""
+        return self.sqlite(".dump", db)
+
+    def vault_folder(self, db=None):
+        return os.path.dirname(db or self.vault)
+
+    def vault_files_bytes(self, db=None):
+        """Path -> bytes of every file in the vault's folder (.db, -wal, -shm...)."""
+        folder = self.vault_folder(db)
+        out = {}
+        for name in sorted(os.listdir(folder)):
+            p = os.path.join(folder, name)
+            if os.path.isfile(p):
+                with open(p, "rb") as f:
+                    out[p] = f.read()
+        return out
+
+    def assertBytesNowhere(self, needle, db=None, what="bytes"):
+        for p, content in self.vault_files_bytes(db).items():
+            self.assertNotIn(needle, content, "%s found in %s" % (what, p))
+
+    # ---- refusals --------------------------------------------------------------
+    def refused(self, expected, *args, root=None, **kw):
+        """Runs a command that must fail with `expected`, one error line,
+        and leave every file (bytes and modes) under root as it was."""
+        before = self.snapshot(root)
+        r = self.fails(expected, *args, **kw)
+        self.assertUnchangedSince(before, r, root)
+        return r
+
+    def assertUnchangedSince(self, before, context=None, root=None):
+        """Every file as in `before` (a snapshot), bytes and modes. SQLite's
+        side files of a vault are the one exception: a connection may leave
+        (or remove) an owner-only, empty -wal and its -shm index, which
+        change nothing in the vault; a -wal with frames is a change."""
+        after = self.snapshot(root)
+        for p in sorted(set(before) | set(after)):
+            if p.endswith("-wal") or p.endswith("-shm"):
+                if p in after and not (p in before and before[p][0] == after[p][0]):
+                    self.assertEqual(after[p][0], 0o600, "side file %s: %r" % (p, context))
+                    if p.endswith("-wal") and after[p][1]:
+                        self.assertEqual(after[p], before.get(p), "%s holds new frames: %r" % (p, context))
+                continue
+            self.assertIn(p, after, "a refused command deleted %s: %r" % (p, context))
+            self.assertIn(p, before, "a refused command created %s: %r" % (p, context))
+            self.assertEqual(after[p], before[p], "a refused command changed %s: %r" % (p, context))
+
+    def assertNoSecretsIn(self, result, secrets=None):
+        """E6: no secret and no passphrase in a command's stdout or stderr."""
+        for s in list(secrets if secrets is not None else self.secrets.values()) + [PASSPHRASE]:
+            self.assertNotIn(s, result.out, result)
+            self.assertNotIn(s, result.err, result)
+
+    # ---- processes ---------------------------------------------------------------
+    def spawn(self, *args, env=None, cwd=None, **popen_kw):
+        """Starts akvault without waiting, in its own session (no terminal)."""
+        popen_kw.setdefault("stdin", subprocess.DEVNULL)
+        popen_kw.setdefault("stdout", subprocess.PIPE)
+        popen_kw.setdefault("stderr", subprocess.PIPE)
+        return subprocess.Popen([AKVAULT] + [str(a) for a in args], env=self.env(env), cwd=cwd or self.home,
+                                start_new_session=True, **popen_kw)
+
+    def write_file(self, name, content, mode=0o600):
+        """Writes bytes or text to a file in the test folder with an exact mode."""
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(content.encode() if isinstance(content, str) else content)
+        os.chmod(p, mode)
+        return p
+# =============================================================================
+# END vault helpers
+# =============================================================================

@@ -122,6 +122,30 @@ bool PathExists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
+Status CheckOutputPath(const std::string& path, const std::string& what, bool replace) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return Status::Ok();
+  if (S_ISLNK(st.st_mode)) {
+    return Status::Permission(what + " " + path + " is a symbolic link; refusing to write through it",
+                              "remove the link or choose another path");
+  }
+  if (!S_ISREG(st.st_mode)) return Status::Conflict(what + " " + path + " exists and is not a regular file");
+  if (!replace) {
+    return Status::Conflict(what + " " + path + " already exists", "choose another path, or pass --force to replace it");
+  }
+  return Status::Ok();
+}
+
+bool SamePath(const std::string& a, const std::string& b) {
+  auto normal = [](const std::string& p) {
+    char resolved[PATH_MAX];
+    const std::string parent = ParentOf(p);
+    if (::realpath(parent.c_str(), resolved) == nullptr) return p;
+    return std::string(resolved) + "/" + BaseName(p);
+  };
+  return normal(a) == normal(b);
+}
+
 Status CheckOwnerOnly(int fd, const std::string& path, PathKind kind) {
   struct stat st;
   if (::fstat(fd, &st) != 0) return Status::FromErrno(errno, "cannot inspect", path);

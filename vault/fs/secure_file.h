@@ -108,4 +108,15 @@ std::string BaseName(const std::string& path);
 // True if something exists at `path` (lstat: a dangling symlink exists).
 bool PathExists(const std::string& path);
 
+// The early check of an output path, before any work: a symlink is
+// kPermission (never written through, even with `replace`), an existing
+// non-regular file or (without `replace`) an existing file is kConflict.
+// `what` names the option in messages ("--out"). WriteFileAtomic checks
+// again at the moment of writing; this only fails fast.
+Status CheckOutputPath(const std::string& path, const std::string& what, bool replace);
+
+// True when the two paths name the same file: same real folder and same
+// last component (neither needs to exist yet).
+bool SamePath(const std::string& a, const std::string& b);
+
 }  // namespace akv
