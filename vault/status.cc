@@ -64,6 +64,12 @@ std::string Status::ToString() const {
   return out;
 }
 
+Status Status::WithHint(std::string hint) const {
+  Status copy = *this;
+  copy.hint_ = std::move(hint);
+  return copy;
+}
+
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;
   return Status(code_, context + ": " + message_, hint_);

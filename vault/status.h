@@ -77,6 +77,9 @@ class [[nodiscard]] Status {
 
   // Returns a copy with the message prefixed: "opening bundle: <msg>".
   Status WithContext(const std::string& context) const;
+  // Returns a copy with another hint, for a caller that knows better than
+  // the layer below what the user should do.
+  Status WithHint(std::string hint) const;
 
  private:
   Status(Code code, std::string message, std::string hint)

@@ -127,19 +127,35 @@ Status Vault::Create(const std::string& path, const SecretBuffer& passphrase, co
 Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access access, Rng& rng, Clock& clock) {
   AKV_RETURN_IF_ERROR(CheckVaultFiles(path));
   const bool read_only = access == Access::kReadOnly;
-  AKV_ASSIGN_OR_RETURN(auto db, Database::Open(path, read_only ? Database::Mode::kReadOnly : Database::Mode::kReadWrite));
-  auto version = db->QueryInt("PRAGMA user_version");
-  if (!version.ok() && read_only && version.status().code() == Code::kIo) {
-    // Read-only media: SQLite cannot create the -shm that WAL needs.
-    AKV_ASSIGN_OR_RETURN(db, Database::Open(path, Database::Mode::kReadOnlyImmutable));
-    version = db->QueryInt("PRAGMA user_version");
+  std::int64_t version = 0;
+  auto open_at = [&](Database::Mode mode) -> Result<std::unique_ptr<Database>> {
+    AKV_ASSIGN_OR_RETURN(auto db, Database::Open(path, mode));
+    // The first read loads the schema, and with it the WAL index.
+    AKV_ASSIGN_OR_RETURN(version, db->QueryInt("PRAGMA user_version"));
+    return db;
+  };
+  auto opened = open_at(read_only ? Database::Mode::kReadOnly : Database::Mode::kReadWrite);
+  if (!opened.ok() && read_only && opened.status().code() == Code::kIo) {
+    // Read-only media: SQLite cannot create the -shm that WAL needs, and
+    // fails on the connection's first statement. Read the file as it is.
+    opened = open_at(Database::Mode::kReadOnlyImmutable);
   }
-  if (!version.ok()) return version.status();
-  if (*version == 0) {
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Database> db = std::move(*opened);
+  if (version == 0) {
     return Status::Format("vault " + path + " is empty or not an akvault vault",
                           "check the --vault path; create a vault with `akvault init`");
   }
-  if (*version < CurrentSchemaVersion()) {
+  // Many programs set user_version; only a file with akvault's own tables
+  // is a vault, and only a vault is ever migrated.
+  AKV_ASSIGN_OR_RETURN(
+      const std::int64_t vault_tables,
+      db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('meta', 'keys', 'audit')"));
+  if (vault_tables != 3) {
+    return Status::Format("vault " + path + " is an SQLite database but not an akvault vault",
+                          "check the --vault path; create a vault with `akvault init`");
+  }
+  if (version < CurrentSchemaVersion()) {
     if (read_only) {
       // Upgrade in place if we can write; otherwise read what this version has.
       auto writable = Database::Open(path, Database::Mode::kReadWrite);
@@ -147,7 +163,7 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access acces
     } else {
       AKV_RETURN_IF_ERROR(MigrateToCurrent(*db));
     }
-  } else if (*version > CurrentSchemaVersion()) {
+  } else if (version > CurrentSchemaVersion()) {
     return MigrateToCurrent(*db);  // reports "newer than this akvault"
   }
   std::unique_ptr<Vault> vault(new Vault(std::move(db), path, rng, clock));
@@ -198,7 +214,12 @@ Status Vault::Checkpoint() {
   // (an old wrapped key, a removed record) leave the -wal; secure_delete has
   // already zeroed them in freed space. Best effort: a concurrent reader can
   // keep old frames alive until it finishes, which `check` does not flag.
-  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  Status merged = db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (merged.ok()) return merged;
+  // The transaction has committed by now: say so, never "nothing was changed".
+  return merged.WithContext("the change was saved, but merging the write-ahead log into the vault failed")
+      .WithHint("the change is in effect; fix the disk, and the next akvault command that changes the vault "
+                "completes the merge");
 }
 
 Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf) {

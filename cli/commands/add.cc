@@ -62,7 +62,10 @@ Status RunAdd(Context& ctx, const AddOptions& opts) {
   }
   AKV_RETURN_IF_ERROR(vault->AddKey(key));
   if (ctx.globals.json) {
-    ctx.io.out() << KeyJson(key.meta).dump() << '\n';
+    // Print the row as stored, with the fields the vault derives (due date).
+    AKV_ASSIGN_OR_RETURN(auto stored, vault->FindKey(opts.id));
+    if (!stored) return Status::Internal("AccessKey " + opts.id + " is missing right after it was added");
+    ctx.io.out() << KeyJson(stored->meta).dump() << '\n';
   } else {
     ctx.io.out() << "Added " << opts.id << " (owner " << opts.owner << (app ? ", app " + *app : std::string())
                  << "), rotate by " << key.meta.deadline().ToString() << '\n';
@@ -78,8 +81,10 @@ void AddAddCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--owner", opts->owner, "the person who answers for this key")->required();
   cmd->add_option("--app", opts->app, "the application that uses it (none: a personal key)");
   cmd->add_option("--id", opts->id, "the AccessKey ID, e.g. LTAI5t...")->required();
-  cmd->add_option("--created", opts->created, "the day the key was created in the console, YYYY-MM-DD (UTC; default today)");
-  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period in days (default: the vault's, normally 90)");
+  cmd->add_option("--created", opts->created, "the day the key was created in the console, YYYY-MM-DD (UTC; default today)")
+      ->check(NotEmpty());
+  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period in days (default: the vault's, normally 90)")
+      ->check(NotEmpty());
   cmd->add_option("--note", opts->note, "a note kept encrypted with the key (not a secret: it is typed in argv)");
   cmd->add_flag("--main-account", opts->main_account, "this is the main (root) account's AccessKey (lint flags it)");
   table.push_back({cmd, [opts](Context& ctx) { return RunAdd(ctx, *opts); }});

@@ -53,6 +53,14 @@ Result<int> ConfigDays(Vault& vault, const std::string& name) {
   return days;
 }
 
+CLI::Validator NotEmpty() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return value.empty() ? "the value is empty; give a value or leave the option out" : std::string();
+      },
+      "NOT_EMPTY");
+}
+
 Result<KeyDates> ParseKeyDates(const std::string& created, const std::string& rotate_days, Date today) {
   KeyDates dates{today, std::nullopt};
   if (!created.empty()) {

@@ -3,6 +3,7 @@
 // `rotate` print keys the same way.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -33,6 +34,11 @@ inline Result<int> DefaultRotateDays(Vault& vault) { return ConfigDays(vault, "r
 // --created and --rotate-days as given to add, import and rotate: the day
 // (default today, never in the future) and the period (none when not given,
 // so the caller picks its default).
+// A CLI11 check for options whose absence means "use the default": an
+// explicitly empty value (`--created ""`, say from an unset shell variable)
+// is a usage error, never taken silently as "not given".
+CLI::Validator NotEmpty();
+
 struct KeyDates {
   Date created;
   std::optional<int> rotate_days;

@@ -84,8 +84,10 @@ void AddImportCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("file", opts->file, "the CSV file (header `AccessKey ID,AccessKey Secret`; owner-only)")->required();
   cmd->add_option("--owner", opts->owner, "the person who answers for these keys")->required();
   cmd->add_option("--app", opts->app, "the application that uses them (none: personal keys)");
-  cmd->add_option("--created", opts->created, "creation day in the console, YYYY-MM-DD (UTC; default today)");
-  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period in days (default: the vault's, normally 90)");
+  cmd->add_option("--created", opts->created, "creation day in the console, YYYY-MM-DD (UTC; default today)")
+      ->check(NotEmpty());
+  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period in days (default: the vault's, normally 90)")
+      ->check(NotEmpty());
   table.push_back({cmd, [opts](Context& ctx) { return RunImport(ctx, *opts); }});
 }
 

@@ -94,9 +94,12 @@ void AddRotateCommand(CLI::App& root, CommandTable& table) {
   CLI::App* cmd = root.add_subcommand("rotate", "record the replacement of a key (new secret on stdin or a prompt)");
   cmd->add_option("akid", opts->old_id, "the AccessKey ID being replaced")->required();
   cmd->add_option("--new-id", opts->new_id, "the ID of the new key created in the console")->required();
-  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period of the new key (default: the old key's)");
-  cmd->add_option("--grace-days", opts->grace_days, "days until the old key must be disabled (default 7)");
-  cmd->add_option("--created", opts->created, "creation day of the new key, YYYY-MM-DD (default today, UTC)");
+  cmd->add_option("--rotate-days", opts->rotate_days, "rotation period of the new key (default: the old key's)")
+      ->check(NotEmpty());
+  cmd->add_option("--grace-days", opts->grace_days, "days until the old key must be disabled (default 7)")
+      ->check(NotEmpty());
+  cmd->add_option("--created", opts->created, "creation day of the new key, YYYY-MM-DD (default today, UTC)")
+      ->check(NotEmpty());
   table.push_back({cmd, [opts](Context& ctx) { return RunRotate(ctx, *opts); }});
 }
 

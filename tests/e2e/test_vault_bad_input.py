@@ -189,13 +189,6 @@ class VaultBadInputTest(VaultTestCase):
         os.mkdir(self.vault, 0o700)
         self.refused("E_FORMAT", "list")
 
-    # BUG: an SQLite database that is not a vault but has PRAGMA user_version
-    # 1 or 2 (many applications set it) makes akvault try to migrate it: exit
-    # 1 (E_INTERNAL) "applying schema migration 003_config.sql: ... no such
-    # table: main.keys" instead of E_FORMAT "not an akvault vault" (B7). If
-    # the foreign database happens to have a `keys` table, the migration
-    # succeeds and akvault adds its tables to someone else's file.
-    @unittest.expectedFailure
     def test_foreign_sqlite_with_a_low_user_version_is_format_B7(self):
         os.makedirs(os.path.dirname(self.vault), mode=0o700)
         os.chmod(os.path.dirname(self.vault), 0o700)
@@ -618,15 +611,6 @@ class VaultBadInputTest(VaultTestCase):
         self.fault_series("remove", "fdatasync", "EIO", 10, remove_args)
         self.fault_series("remove", "pwrite", "ENOSPC", 30, remove_args)
 
-    # BUG: when the write is committed but the checkpoint that follows it
-    # fails (remove, rotate, retire and passwd checkpoint after commit),
-    # akvault exits E_IO with "check the disk; nothing was changed", although
-    # the change was made. After `passwd` this tells the user the old
-    # passphrase still holds when only the new one opens the vault.
-    # Reproduce: LD_PRELOAD=$AKVAULT_FAULTINJECT AKV_FAULT_CALL=fdatasync
-    # AKV_FAULT_AT=4 akvault passwd --new-passphrase-file NEW --passphrase-file OLD
-    # -> exit 11 "nothing was changed", and then only NEW opens the vault.
-    @unittest.expectedFailure
     def test_io_error_after_commit_does_not_claim_nothing_changed_C10(self):
         if not VAULT_FAULTINJECT or not os.path.exists(VAULT_FAULTINJECT):
             self.skipTest("AKVAULT_FAULTINJECT is not set (run through ctest)")
@@ -681,14 +665,6 @@ class VaultBadInputTest(VaultTestCase):
         self.assertEqual(self.snapshot(), before)
         self.check_ok()
 
-    # BUG: on a read-only filesystem `list`, `due` and `log` fail with E_IO
-    # "unable to open database file" (C11 and docs/design.md: "A vault on
-    # read-only media is opened with immutable=1 for list/due/log"). The
-    # immutable fallback in Vault::Open only covers a failing `PRAGMA
-    # user_version`, but Database::Open already fails on its PRAGMAs.
-    # Reproduce: unshare -m sh -c 'mount --bind D D; mount -o remount,bind,ro D;
-    # akvault list --vault D/vault.db' -> exit 11.
-    @unittest.expectedFailure
     def test_readonly_filesystem_list_and_due_still_work_C11(self):
         self.three_key_vault()
         self.readonly_mount_or_skip()

@@ -319,11 +319,6 @@ class VaultFlowTest(VaultTestCase):
             r = self.refused("E_USAGE", *add, "--rotate-days", days, input=fake_secret(9) + "\n")
             self.assertEqual(len(error_lines(r)), 1)
 
-    # BUG: `add --json` prints "due": null for a new active key, while `list
-    # --json` (and the stored row) give its due date (created + rotate_days):
-    # add.cc prints key.meta, but the due date is only set on the copy that
-    # Vault::AddKey stores.
-    @unittest.expectedFailure
     def test_add_json_reports_the_due_date(self):
         today = utc_today()
         self.init_vault()
@@ -333,18 +328,30 @@ class VaultFlowTest(VaultTestCase):
         self.assertEqual(json.loads(r.out)["due"], day(today, 20))
         self.assertEqual(json.loads(r.out)["due"], self.keys_by_id()[K1]["due"])
 
-    # BUG: an explicitly empty --rotate-days or --created is taken as "not
-    # given" (90 days, today) instead of being refused like every other
-    # non-canonical number or date (B11; catalogue A8 lists "empty" among the
-    # numbers to reject; `due --within ""` and `export --expires-in ""` are
-    # refused). ParseKeyDates treats an empty string as absent.
-    @unittest.expectedFailure
+    # An explicitly empty value (an unset shell variable, say) is refused,
+    # never taken as "not given" (B11; catalogue A8 lists "empty").
     def test_empty_rotate_days_or_created_is_a_usage_error(self):
         self.init_vault()
         for n, option in enumerate(("--rotate-days", "--created"), start=9):
             with self.subTest(option=option):
                 self.refused("E_USAGE", "add", "--owner", "alice", "--id", fake_id(n), "--passphrase-file",
                              self.passfile, option, "", input=fake_secret(n) + "\n")
+        self.add_secret_key(1)
+        before = self.keys_by_id()
+        for option in ("--rotate-days", "--grace-days", "--created"):
+            with self.subTest(command="rotate", option=option):
+                r = self.refused("E_USAGE", "rotate", K1, "--new-id", fake_id(8), "--passphrase-file",
+                                 self.passfile, option, "", input=fake_secret(8) + "\n")
+                self.assertIn(option, r.err)
+        csv_path = os.path.join(self.tmp, "keys.csv")
+        with open(csv_path, "w") as f:
+            f.write("AccessKey ID,AccessKey Secret\n%s,%s\n" % (fake_id(7), fake_secret(7)))
+        os.chmod(csv_path, 0o600)
+        for option in ("--rotate-days", "--created"):
+            with self.subTest(command="import", option=option):
+                self.refused("E_USAGE", "import", csv_path, "--owner", "bob", "--passphrase-file", self.passfile,
+                             option, "")
+        self.assertEqual(self.keys_by_id(), before)
 
 
 if __name__ == "__main__":
