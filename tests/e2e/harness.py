@@ -61,8 +61,12 @@ class Result:
 
 
 class CmdlineWatcher:
-    """E4: polls /proc/*/cmdline and /proc/*/environ of every process while a
-    test runs and records any that contains one of the watched secrets."""
+    """E4: while a test runs, polls the processes this test started (its
+    descendants, so parallel ctest jobs do not see each other's secrets):
+    every one's /proc/PID/cmdline, and the environment of akvault itself
+    (/proc/PID/environ), recording any that contains a watched secret.
+    Children that `akvault exec` starts get the credentials in their
+    environment by design, so only akvault's own environment is checked."""
 
     def __init__(self):
         self.secrets = set()
@@ -80,20 +84,52 @@ class CmdlineWatcher:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    @staticmethod
+    def _read(path):
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def _descendants(self, root):
+        children = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            stat = self._read("/proc/%s/stat" % pid)
+            if stat is None:
+                continue
+            # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+            fields = stat.rsplit(b")", 1)[-1].split()
+            if len(fields) > 1:
+                children.setdefault(fields[1].decode(), []).append(pid)
+        found, todo = [], list(children.get(root, []))
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+    def _scan(self, pid, what):
+        data = self._read("/proc/%s/%s" % (pid, what))
+        if data is None:
+            return
+        for s in list(self.secrets):
+            if s in data:
+                self.hits.append((pid, what, data))
+
     def _run(self):
         me = str(os.getpid())
         while not self._stop.is_set():
-            for pid in os.listdir("/proc"):
-                if not pid.isdigit() or pid == me:
-                    continue
+            for pid in self._descendants(me):
+                self._scan(pid, "cmdline")
                 try:
-                    with open("/proc/%s/cmdline" % pid, "rb") as f:
-                        cmdline = f.read()
+                    is_akvault = os.path.basename(os.readlink("/proc/%s/exe" % pid)) == "akvault"
                 except OSError:
-                    continue
-                for s in list(self.secrets):
-                    if s in cmdline:
-                        self.hits.append((pid, cmdline))
+                    is_akvault = False
+                if is_akvault:
+                    self._scan(pid, "environ")
             time.sleep(0.002)
 
 
