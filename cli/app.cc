@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <string_view>
 
 #include "cli/commands/commands.h"
 #include "cli/process.h"
@@ -19,7 +21,97 @@ void PrintError(Io& io, const Status& status) {
   io.err() << '\n';
 }
 
+// Start-up cost (docs/design.md, "Start-up and linking"): building every
+// command's options takes longer than all of `open`'s own work, so a command
+// line that names exactly one command registers only that one. This list
+// only enables that shortcut: a command missing from it, or a name that does
+// not match what its Add function registers, gets the full table instead.
+struct NamedCommand {
+  std::string_view name;
+  void (*add)(CLI::App&, CommandTable&);
+};
+constexpr NamedCommand kNamedCommands[] = {
+    {"init", AddInitCommand},       {"add", AddAddCommand},
+    {"import", AddImportCommand},   {"list", AddListCommand},
+    {"show", AddShowCommand},       {"remove", AddRemoveCommand},
+    {"due", AddDueCommand},         {"rotate", AddRotateCommand},
+    {"retire", AddRetireCommand},   {"lint", AddLintCommand},
+    {"config", AddConfigCommand},   {"export", AddExportCommand},
+    {"open", AddOpenCommand},       {"exec", AddExecCommand},
+    {"credential-process", AddCredentialProcessCommand},
+    {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
+    {"log", AddLogCommand},         {"check", AddCheckCommand},
+};
+
+const NamedCommand* FindNamedCommand(std::string_view word) {
+  for (const NamedCommand& command : kNamedCommands) {
+    if (command.name == word) return &command;
+  }
+  return nullptr;
+}
+
+// The command this command line runs, when nothing else in it could be read
+// as a command: the first word that is neither an option nor the value of a
+// global option names a command, no other word is a command's name, and no
+// help or version flag is given (help lists every command). nullptr
+// otherwise, and then every command is registered, so CLI11 sees exactly what
+// it always saw whenever the shortcut could change a parse or a message.
+const NamedCommand* SoleCommand(const std::vector<std::string>& args) {
+  const NamedCommand* sole = nullptr;
+  bool skip_value = false;
+  bool positional_seen = false;
+  for (const std::string& arg : args) {
+    if (arg.rfind("-h", 0) == 0 || arg.rfind("--h", 0) == 0 || arg.rfind("--version", 0) == 0) return nullptr;
+    const NamedCommand* named = FindNamedCommand(arg);
+    if (skip_value) {
+      skip_value = false;
+      if (named != nullptr) return nullptr;
+      continue;
+    }
+    if (!positional_seen && (arg == "--vault" || arg == "--passphrase-file")) {
+      skip_value = true;
+      continue;
+    }
+    if (!arg.empty() && arg.front() == '-') continue;
+    if (!positional_seen) {
+      positional_seen = true;
+      if (named == nullptr) return nullptr;
+      sole = named;
+    } else if (named != nullptr) {
+      return nullptr;
+    }
+  }
+  return sole;
+}
+
+std::unique_ptr<CLI::App> BuildApp(Context& ctx, CommandTable& table, const NamedCommand* sole) {
+  auto app = std::make_unique<CLI::App>(
+      "akvault: keeps cloud AccessKeys encrypted, hands them out safely, and tracks their rotation.", "akvault");
+  app->set_version_flag("--version", kVersion);
+  app->require_subcommand(1);
+  // Global options are accepted before or after the command name.
+  app->fallthrough();
+  app->add_option("--vault", ctx.globals.vault, "vault file (default ~/.akvault/vault.db)")->envname("AKVAULT_VAULT");
+  app->add_option("--passphrase-file", ctx.globals.passphrase_file,
+                  "file holding the master passphrase on its first line (owner-only)");
+  app->add_flag("--json", ctx.globals.json, "machine-readable output");
+  app->footer(ExitStatusHelp());
+  if (sole != nullptr) {
+    sole->add(*app, table);
+    if (table.size() == 1 && table.front().app->get_name() == sole->name) return app;
+    table.clear();  // the shortcut's list is out of date: fall back to the full table
+    return BuildApp(ctx, table, nullptr);
+  }
+  RegisterCommands(*app, table);
+  return app;
+}
+
 }  // namespace
+
+std::string SoleCommandName(const std::vector<std::string>& args) {
+  const NamedCommand* sole = SoleCommand(args);
+  return sole != nullptr ? std::string(sole->name) : std::string();
+}
 
 std::string ExitStatusHelp() {
   std::ostringstream text;
@@ -48,21 +140,9 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
     }
   }
 
-  CLI::App app{"akvault: keeps cloud AccessKeys encrypted, hands them out safely, and tracks their rotation.",
-               "akvault"};
-  app.set_version_flag("--version", kVersion);
-  app.require_subcommand(1);
-  // Global options are accepted before or after the command name.
-  app.fallthrough();
-  app.add_option("--vault", ctx.globals.vault, "vault file (default ~/.akvault/vault.db)")
-      ->envname("AKVAULT_VAULT");
-  app.add_option("--passphrase-file", ctx.globals.passphrase_file,
-                 "file holding the master passphrase on its first line (owner-only)");
-  app.add_flag("--json", ctx.globals.json, "machine-readable output");
-  app.footer(ExitStatusHelp());
-
   CommandTable table;
-  RegisterCommands(app, table);
+  const std::unique_ptr<CLI::App> app_owner = BuildApp(ctx, table, SoleCommand(own_args));
+  CLI::App& app = *app_owner;
 
   std::vector<const char*> argv;
   argv.push_back("akvault");

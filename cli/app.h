@@ -13,6 +13,12 @@ namespace akv::cli {
 // process exit status. Used by main and by in-process tests.
 int RunCli(const std::vector<std::string>& args, Context& ctx);
 
+// The command that RunCli registers alone for `args` (start-up cost, see
+// docs/design.md "Start-up and linking"): the one command the line names when
+// nothing else in it could be read as a command and no help or version flag
+// is given; empty when RunCli registers every command. Exposed for tests.
+std::string SoleCommandName(const std::vector<std::string>& args);
+
 // The text of the exit-status table, as printed at the end of --help.
 std::string ExitStatusHelp();
 

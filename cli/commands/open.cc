@@ -14,6 +14,7 @@
 #include "cli/commands/common.h"
 #include "cli/commands/credential_source.h"
 #include "vault/credentials/render.h"
+#include "vault/crypto/secret.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -43,7 +44,16 @@ Status ResolveOwner(const std::string& user, WriteOptions& write) {
   return Status::Ok();
 }
 
+// The secrets of one open (the identity file or the password line, the file
+// key and its subkeys, the plaintext, each AccessKey Secret, the rendered
+// file) fit in one locked arena for a bundle of a few keys; a larger bundle's
+// buffers that do not fit get their own sodium_malloc as usual.
+constexpr std::size_t kOpenArenaBytes = 16 << 10;
+
 Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
+  // Declared first, so every buffer taken from it is gone before it is.
+  SecureArena arena(kOpenArenaBytes);
+  const SecureArena::Scope arena_scope(arena);
   const auto format = ParseCredentialFormat(opts.format);
   if (!format) return Status::Usage("--format must be env, json, ini or aliyun");
   if (!opts.source.key.empty()) return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");

@@ -3,9 +3,11 @@
 // Argon2id per unlocking command, none for metadata reads.
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <regex>
 
 #include "cli/app.h"
+#include "cli/commands/commands.h"
 #include "tests/support/fake_io.h"
 #include "tests/support/test_support.h"
 #include "vault/crypto/init.h"
@@ -113,6 +115,35 @@ TEST_F(CommandsTest, ExecNeedsACommand) {
 TEST_F(CommandsTest, HelpEndsWithTheExitStatusTable) {
   ASSERT_EQ(Run({"--help"}, "", false), 0);
   for (const CodeInfo& info : AllCodes()) EXPECT_NE(out_.find(info.name), std::string::npos) << info.name;
+}
+
+// The start-up shortcut (cli/app.cc) registers one command only when that
+// cannot change what CLI11 sees. Every registered command must be known to
+// it under its registered name, or that command silently loses the shortcut.
+TEST(SoleCommandTest, KnowsEveryRegisteredCommand) {
+  CLI::App app;
+  cli::CommandTable table;
+  cli::RegisterCommands(app, table);
+  ASSERT_GE(table.size(), 19u);
+  for (const cli::Command& command : table) {
+    const std::string name = command.app->get_name();
+    EXPECT_EQ(cli::SoleCommandName({name}), name);
+    EXPECT_EQ(cli::SoleCommandName({"--json", "--vault", "/tmp/v.db", name, "--owner", "x"}), name);
+  }
+}
+
+TEST(SoleCommandTest, FallsBackToEveryCommandWheneverTheLineIsAmbiguous) {
+  EXPECT_EQ(cli::SoleCommandName({}), "");
+  EXPECT_EQ(cli::SoleCommandName({"--help"}), "");
+  EXPECT_EQ(cli::SoleCommandName({"list", "--help"}), "");
+  EXPECT_EQ(cli::SoleCommandName({"-h", "list"}), "");
+  EXPECT_EQ(cli::SoleCommandName({"--version"}), "");
+  EXPECT_EQ(cli::SoleCommandName({"frobnicate"}), "");             // unknown: CLI11 words the error
+  EXPECT_EQ(cli::SoleCommandName({"show", "list"}), "");           // a second command name
+  EXPECT_EQ(cli::SoleCommandName({"list", "--owner", "init"}), "");  // an option value that names a command
+  EXPECT_EQ(cli::SoleCommandName({"--vault", "open", "list"}), "");  // a global option's value that does
+  EXPECT_EQ(cli::SoleCommandName({"--vault", "v.db", "--passphrase-file", "p", "open", "b.akb"}), "open");
+  EXPECT_EQ(cli::SoleCommandName({"--vault=v.db", "due", "--within", "14"}), "due");
 }
 
 }  // namespace
