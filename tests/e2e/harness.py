@@ -185,6 +185,32 @@ class AkvaultTestCase(unittest.TestCase):
         )
         return Result(proc)
 
+    def run_akvault_peak_memory(self, *args, env=None, timeout=120):
+        """Runs akvault like run_akvault (stdin /dev/null) and returns
+        (Result, peak resident memory in KiB). The peak shows whether Argon2id
+        ran (it touches every block of its memory cost) without depending on
+        how loaded the machine is, as a timing would."""
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(
+                [AKVAULT] + [str(a) for a in args],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                env=self.env(env), cwd=self.home, start_new_session=True)
+            deadline = time.monotonic() + timeout
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid == proc.pid:
+                    break
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    os.wait4(proc.pid, 0)
+                    self.fail("akvault %s did not finish in %d s" % (" ".join(map(str, args)), timeout))
+                time.sleep(0.01)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            proc.stdout, proc.stderr = out.read(), err.read()
+        return Result(proc), usage.ru_maxrss
+
     def ok(self, *args, **kw):
         r = self.run_akvault(*args, **kw)
         self.assertEqual(r.code, 0, r)

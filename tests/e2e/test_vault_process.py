@@ -223,6 +223,8 @@ class VaultProcessTest(VaultTestCase):
         master, slave = os.openpty()
         self.addCleanup(os.close, master)
         self.addCleanup(os.close, slave)
+        # Checked before akvault starts: afterwards it may already be at its prompt, echo off.
+        self.assertTrue(self.echo_on(slave), "a new terminal starts with echo on")
         proc = subprocess.Popen([AKVAULT] + list(args), stdin=slave, stdout=slave, stderr=slave,
                                 env=self.env(), cwd=self.home, start_new_session=True,
                                 preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
@@ -251,7 +253,6 @@ class VaultProcessTest(VaultTestCase):
     def test_ctrl_c_at_the_prompt_restores_echo_E7(self):
         self.init_vault()
         proc, master, slave = self.on_pty("check")
-        self.assertTrue(self.echo_on(slave))
         self.read_until(master, rb"Master passphrase for .*: ")
         self.assertFalse(self.echo_on(slave), "the prompt does not switch echo off")
         os.write(master, b"\x1a")  # Ctrl-Z: ignored while echo is off (a stopped prompt would leave it off)
