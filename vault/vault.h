@@ -107,6 +107,11 @@ class Vault {
   // Keys with a due date on or before `limit` (active keys past or near their
   // deadline, superseded keys past their grace period), earliest first.
   Status ForEachDue(Date limit, const KeyFilter& filter, const std::function<Status(const StoredKey&)>& fn);
+  // The same two walks for listings (`list`, `due`): the same rows in the
+  // same order, metadata only (no uuid, version, nonce or sealed is read).
+  Status ForEachKeyMetadata(const KeyFilter& filter, const std::function<Status(const KeyMetadata&)>& fn);
+  Status ForEachDueMetadata(Date limit, const KeyFilter& filter,
+                            const std::function<Status(const KeyMetadata&)>& fn);
   Status ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn);
   Status ForEachDistribution(const std::string& akid, const std::function<Status(const Distribution&)>& fn);
   // A config value as stored (unverified; Unlock + VerifiedConfig to trust it).

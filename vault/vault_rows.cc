@@ -5,6 +5,7 @@
 #include "vault/clock.h"
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
+#include "vault/key_queries.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -22,29 +23,41 @@ std::optional<std::string> DateText(const std::optional<Date>& d) {
   return d ? std::optional<std::string>(d->ToString()) : std::nullopt;
 }
 
-}  // namespace
+// Where each metadata column sits in a SELECT, so that full rows
+// (kKeyColumns) and listings (kMetadataColumns) share one parser.
+struct MetadataColumns {
+  int akid, owner, app, status, created, rotate_days, due_date, status_since, predecessor, successor, main_account;
+};
+constexpr MetadataColumns kInKeyColumns{0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+constexpr MetadataColumns kInMetadataColumns{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 
-Result<StoredKey> RowToKey(const Statement& row) {
-  StoredKey key;
-  KeyMetadata& m = key.meta;
-  m.akid = row.Text(0);
-  key.uuid = row.Blob(1);
-  key.version = row.Int(2);
-  m.owner = row.Text(3);
-  m.app = row.OptionalText(4);
-  auto status = ParseKeyStatus(row.Text(5));
-  auto created = Date::Parse(row.Text(6));
+Status ReadMetadata(const Statement& row, const MetadataColumns& c, KeyMetadata& m) {
+  m.akid = row.Text(c.akid);
+  m.owner = row.Text(c.owner);
+  m.app = row.OptionalText(c.app);
+  auto status = ParseKeyStatus(row.Text(c.status));
+  auto created = Date::Parse(row.Text(c.created));
   if (!status || !created) {
     return Status::Tampered("record of " + m.akid + " has a malformed status or date", "run `akvault check`");
   }
   m.status = *status;
   m.created = *created;
-  m.rotate_days = static_cast<int>(row.Int(7));
-  AKV_ASSIGN_OR_RETURN(m.due_date, OptionalDate(row, 8, m.akid));
-  AKV_ASSIGN_OR_RETURN(m.status_since, OptionalDate(row, 9, m.akid));
-  m.predecessor = row.OptionalText(10);
-  m.successor = row.OptionalText(11);
-  m.main_account = row.Int(12) != 0;
+  m.rotate_days = static_cast<int>(row.Int(c.rotate_days));
+  AKV_ASSIGN_OR_RETURN(m.due_date, OptionalDate(row, c.due_date, m.akid));
+  AKV_ASSIGN_OR_RETURN(m.status_since, OptionalDate(row, c.status_since, m.akid));
+  m.predecessor = row.OptionalText(c.predecessor);
+  m.successor = row.OptionalText(c.successor);
+  m.main_account = row.Int(c.main_account) != 0;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<StoredKey> RowToKey(const Statement& row) {
+  StoredKey key;
+  AKV_RETURN_IF_ERROR(ReadMetadata(row, kInKeyColumns, key.meta));
+  key.uuid = row.Blob(1);
+  key.version = row.Int(2);
   key.nonce = row.Blob(13);
   key.sealed = row.Blob(14);
   return key;
@@ -91,16 +104,43 @@ Result<Distribution> RowToDistribution(const Statement& stmt) {
 using vault_internal::kKeyColumns;
 using vault_internal::RowToKey;
 
+namespace vault_internal {
 namespace {
 
-std::string FilterSql(const KeyFilter& filter, int first_param) {
+// The filter as SQL, parameters numbered from `first_param`. With
+// `indexable` false, owner and app are written +owner and +app: the unary
+// plus keeps SQLite from answering them with keys_by_owner_app_akid, which
+// would make it sort the rows by due date in a temporary B-tree; the due
+// walk must come off keys_by_due_date_akid in order, whatever the filter.
+std::string FilterSql(const KeyFilter& filter, int first_param, bool indexable) {
+  const char* plus = indexable ? "" : "+";
   std::string where;
   int p = first_param;
-  if (filter.owner) where += " AND owner = ?" + std::to_string(p++);
-  if (filter.app) where += " AND app = ?" + std::to_string(p++);
+  if (filter.owner) where += std::string(" AND ") + plus + "owner = ?" + std::to_string(p++);
+  if (filter.app) where += std::string(" AND ") + plus + "app = ?" + std::to_string(p++);
   if (!filter.include_retired) where += " AND status != 'retired'";
   return where;
 }
+
+}  // namespace
+
+// No INDEXED BY: a vault that could not be migrated (read-only media) lacks
+// the schema 4 indexes, and SQLite would refuse the query instead of
+// falling back to a sort. The plans are pinned by a unit test instead.
+std::string KeysInListOrderSql(std::string_view columns, const KeyFilter& filter) {
+  return "SELECT " + std::string(columns) + " FROM keys WHERE 1=1" + FilterSql(filter, 1, true) +
+         " ORDER BY owner, app, akid";
+}
+
+std::string KeysInDueOrderSql(std::string_view columns, const KeyFilter& filter) {
+  // "due_date IS NOT NULL" lets SQLite use the partial index.
+  return "SELECT " + std::string(columns) + " FROM keys WHERE due_date IS NOT NULL AND due_date <= ?1" +
+         FilterSql(filter, 2, false) + " ORDER BY due_date, akid";
+}
+
+}  // namespace vault_internal
+
+namespace {
 
 void BindFilter(Statement& stmt, const KeyFilter& filter, int first_param) {
   int p = first_param;
@@ -117,6 +157,16 @@ Status StreamKeys(Statement& stmt, const std::function<Status(const StoredKey&)>
   }
 }
 
+Status StreamMetadata(Statement& stmt, const std::function<Status(const KeyMetadata&)>& fn) {
+  // One KeyMetadata for the whole walk: its strings are reassigned per row.
+  KeyMetadata meta;
+  for (;;) {
+    AKV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Ok();
+    AKV_RETURN_IF_ERROR(vault_internal::ReadMetadata(stmt, vault_internal::kInMetadataColumns, meta));
+    AKV_RETURN_IF_ERROR(fn(meta));
+  }
+}
 
 }  // namespace
 
@@ -130,22 +180,32 @@ Result<std::optional<StoredKey>> Vault::FindKey(const std::string& akid) {
 }
 
 Status Vault::ForEachKey(const KeyFilter& filter, const std::function<Status(const StoredKey&)>& fn) {
-  AKV_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("SELECT ") + kKeyColumns + " FROM keys WHERE 1=1" +
-                                                    FilterSql(filter, 1) + " ORDER BY owner, app, akid"));
+  AKV_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(vault_internal::KeysInListOrderSql(kKeyColumns, filter)));
   BindFilter(stmt, filter, 1);
   return StreamKeys(stmt, fn);
 }
 
 Status Vault::ForEachDue(Date limit, const KeyFilter& filter, const std::function<Status(const StoredKey&)>& fn) {
-  // Walks the partial index on due_date in order: no sort, memory flat in
-  // the number of keys.
-  AKV_ASSIGN_OR_RETURN(Statement stmt,
-                       db_->Prepare(std::string("SELECT ") + kKeyColumns +
-                                    " FROM keys INDEXED BY keys_by_due_date WHERE due_date IS NOT NULL AND due_date <= ?1" +
-                                    FilterSql(filter, 2) + " ORDER BY due_date, akid"));
+  AKV_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(vault_internal::KeysInDueOrderSql(kKeyColumns, filter)));
   stmt.Bind(1, limit.ToString());
   BindFilter(stmt, filter, 2);
   return StreamKeys(stmt, fn);
+}
+
+Status Vault::ForEachKeyMetadata(const KeyFilter& filter, const std::function<Status(const KeyMetadata&)>& fn) {
+  AKV_ASSIGN_OR_RETURN(Statement stmt,
+                       db_->Prepare(vault_internal::KeysInListOrderSql(vault_internal::kMetadataColumns, filter)));
+  BindFilter(stmt, filter, 1);
+  return StreamMetadata(stmt, fn);
+}
+
+Status Vault::ForEachDueMetadata(Date limit, const KeyFilter& filter,
+                                 const std::function<Status(const KeyMetadata&)>& fn) {
+  AKV_ASSIGN_OR_RETURN(Statement stmt,
+                       db_->Prepare(vault_internal::KeysInDueOrderSql(vault_internal::kMetadataColumns, filter)));
+  stmt.Bind(1, limit.ToString());
+  BindFilter(stmt, filter, 2);
+  return StreamMetadata(stmt, fn);
 }
 
 Status Vault::ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn) {

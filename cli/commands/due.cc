@@ -8,6 +8,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/listing_format.h"
+#include "vault/encoding/json_writer.h"
 #include "vault/rotation/policy.h"
 
 namespace akv::cli {
@@ -18,20 +20,6 @@ struct DueOptions {
   std::string owner;
   std::string app;
 };
-
-const char* KindName(DueItem::Kind kind) {
-  switch (kind) {
-    case DueItem::Kind::kRotationOverdue:
-      return "rotation-overdue";
-    case DueItem::Kind::kRotationDue:
-      return "rotation-due";
-    case DueItem::Kind::kGraceOver:
-      return "grace-over";
-    case DueItem::Kind::kGraceEnding:
-      return "grace-ending";
-  }
-  return "rotation-due";
-}
 
 std::string DaysText(std::int64_t days_left) {
   if (days_left == 0) return "today";
@@ -48,30 +36,33 @@ Status RunDue(Context& ctx, const DueOptions& opts) {
   const Date today = ctx.clock.Today();
   std::size_t listed = 0;
   std::ostream& out = ctx.io.out();
-  std::optional<JsonArrayWriter> json;
-  if (ctx.globals.json) {
-    json.emplace(out);
-  }
-  AKV_RETURN_IF_ERROR(vault->ForEachDue(today.AddDays(within), filter, [&](const StoredKey& key) {
-    std::optional<DueItem> item = ClassifyDue(key.meta, today, within);
+  std::optional<JsonArrayStream> json;
+  if (ctx.globals.json) json.emplace(out);
+  std::string line;  // one text row, reused: rows go out without per-field stream calls
+  AKV_RETURN_IF_ERROR(vault->ForEachDueMetadata(today.AddDays(within), filter, [&](const KeyMetadata& meta) {
+    std::optional<DueItem> item = ClassifyDue(meta, today, within);
     if (!item) return Status::Ok();
     const KeyMetadata& m = item->meta;
     if (json) {
-      json->Write({{"akid", m.akid},
-                   {"owner", m.owner},
-                   {"app", m.app ? nlohmann::json(*m.app) : nlohmann::json(nullptr)},
-                   {"status", std::string(KeyStatusName(m.status))},
-                   {"due", item->due.ToString()},
-                   {"days_left", item->days_left},
-                   {"kind", KindName(item->kind)},
-                   {"action", item->action}});
+      AppendDueJson(json->Next(), *item);
     } else {
+      line.clear();
       if (listed == 0) {
-        out << PadRight("ACCESSKEY ID", 26) << PadRight("OWNER", 16) << PadRight("APP", 18) << PadRight("DUE", 11)
-            << PadRight("WHEN", 13) << "ACTION\n";
+        AppendPadded(line, "ACCESSKEY ID", 26);
+        AppendPadded(line, "OWNER", 16);
+        AppendPadded(line, "APP", 18);
+        AppendPadded(line, "DUE", 11);
+        AppendPadded(line, "WHEN", 13);
+        line += "ACTION\n";
       }
-      out << PadRight(m.akid, 26) << PadRight(m.owner, 16) << PadRight(m.app.value_or("-"), 18)
-          << PadRight(item->due.ToString(), 11) << PadRight(DaysText(item->days_left), 13) << item->action << '\n';
+      AppendPadded(line, m.akid, 26);
+      AppendPadded(line, m.owner, 16);
+      AppendPadded(line, m.app ? std::string_view(*m.app) : "-", 18);
+      AppendPadded(line, item->due.ToString(), 11);
+      AppendPadded(line, DaysText(item->days_left), 13);
+      line += item->action;
+      line += '\n';
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
     }
     ++listed;
     return out ? Status::Ok() : Status::Io("cannot write to standard output");

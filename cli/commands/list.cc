@@ -5,6 +5,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/listing_format.h"
+#include "vault/encoding/json_writer.h"
 
 namespace akv::cli {
 namespace {
@@ -21,26 +23,35 @@ Status RunList(Context& ctx, const ListOptions& opts) {
   if (!opts.app.empty()) filter.app = opts.app;
   filter.include_retired = opts.all;
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadOnly));
+  std::ostream& out = ctx.io.out();
   if (ctx.globals.json) {
-    JsonArrayWriter writer(ctx.io.out());
-    return vault->ForEachKey(filter, [&](const StoredKey& key) {
-      writer.Write(KeyJson(key.meta));
-      return ctx.io.out() ? Status::Ok() : Status::Io("cannot write to standard output");
-    });
+    JsonArrayStream json(out);
+    AKV_RETURN_IF_ERROR(vault->ForEachKeyMetadata(filter, [&](const KeyMetadata& m) {
+      AppendKeyJson(json.Next(), m);
+      return out ? Status::Ok() : Status::Io("cannot write to standard output");
+    }));
+    json.Close();
+    return out ? Status::Ok() : Status::Io("cannot write to standard output");
   }
   // Text: stream rows too, with fixed column widths wide enough for console IDs.
-  std::ostream& out = ctx.io.out();
-  auto row = [](const std::string& akid, const std::string& owner, const std::string& app, const std::string& status,
-                const std::string& created, const std::string& due) {
-    return PadRight(akid, 26) + PadRight(owner, 16) + PadRight(app, 18) + PadRight(status, 11) + PadRight(created, 11) +
-           due + "\n";
+  std::string line;  // one row, reused
+  auto row = [&](std::string_view akid, std::string_view owner, std::string_view app, std::string_view status,
+                 std::string_view created, std::string_view due) {
+    line.clear();
+    AppendPadded(line, akid, 26);
+    AppendPadded(line, owner, 16);
+    AppendPadded(line, app, 18);
+    AppendPadded(line, status, 11);
+    AppendPadded(line, created, 11);
+    line += due;
+    line += '\n';
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
   };
-  out << row("ACCESSKEY ID", "OWNER", "APP", "STATUS", "CREATED", "DUE");
+  row("ACCESSKEY ID", "OWNER", "APP", "STATUS", "CREATED", "DUE");
   std::size_t count = 0;
-  AKV_RETURN_IF_ERROR(vault->ForEachKey(filter, [&](const StoredKey& key) {
-    const KeyMetadata& m = key.meta;
-    out << row(m.akid, m.owner, m.app.value_or("-"), std::string(KeyStatusName(m.status)), m.created.ToString(),
-               m.due_date ? m.due_date->ToString() : "-");
+  AKV_RETURN_IF_ERROR(vault->ForEachKeyMetadata(filter, [&](const KeyMetadata& m) {
+    row(m.akid, m.owner, m.app ? std::string_view(*m.app) : "-", KeyStatusName(m.status), m.created.ToString(),
+        m.due_date ? m.due_date->ToString() : "-");
     ++count;
     return out ? Status::Ok() : Status::Io("cannot write to standard output");
   }));

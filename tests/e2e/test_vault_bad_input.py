@@ -210,11 +210,15 @@ class VaultBadInputTest(VaultTestCase):
 
     def test_older_schema_is_migrated_B8(self):
         self.three_key_vault()
-        self.sqlite("DROP INDEX keys_by_due_date; DROP TABLE config; DROP INDEX distributions_by_akid; "
-                    "DROP TABLE distributions; PRAGMA user_version = 1")
+        # Back to what schema version 1 created (001_initial.sql alone).
+        self.sqlite("DROP INDEX keys_by_due_date_akid; DROP INDEX keys_by_owner_app_akid; DROP TABLE config; "
+                    "DROP INDEX distributions_by_akid; DROP TABLE distributions; PRAGMA user_version = 1")
         self.assertEqual([k["akid"] for k in self.list_json()], [K1, K2, K3])
-        self.assertEqual(self.sqlite_value("PRAGMA user_version"), "3")
-        self.assertIn("config", self.sqlite_value("SELECT group_concat(name) FROM sqlite_master"))
+        self.assertEqual(self.sqlite_value("PRAGMA user_version"), "4")
+        names = self.sqlite_value("SELECT group_concat(name) FROM sqlite_master").split(",")
+        for name in ("config", "distributions", "keys_by_due_date_akid", "keys_by_owner_app_akid"):
+            self.assertIn(name, names)
+        self.assertNotIn("keys_by_due_date", names)
         self.add_secret_key(7, "dave", "ops")
         self.check_ok()
 

@@ -5,6 +5,7 @@ akvault_unit_test(core_unit_tests
   crypto/kdf_test.cc
   crypto/aead_test.cc
   encoding/encoding_test.cc
+  encoding/json_writer_test.cc
   fs/secure_file_test.cc
   record_codec_test.cc
   state_mac_test.cc
@@ -12,4 +13,5 @@ akvault_unit_test(core_unit_tests
   vault_test.cc
   vault_tamper_test.cc
   migration_test.cc
+  vault_listing_test.cc
 )

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/vault_fixture.h"
+#include "vault/key_queries.h"
 #include "vault/storage/database.h"
 #include "vault/storage/schema.h"
 
@@ -18,9 +19,26 @@ class MigrationTest : public VaultFixture {
   void DowngradeTo(int target) {
     auto db = Database::Open(path_, Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
+    if (target < 4) {
+      ASSERT_TRUE((*db)->Exec("DROP INDEX keys_by_due_date_akid; DROP INDEX keys_by_owner_app_akid; "
+                              "CREATE INDEX keys_by_due_date ON keys(due_date) WHERE due_date IS NOT NULL;")
+                      .ok());
+    }
     if (target < 3) { ASSERT_TRUE((*db)->Exec("DROP INDEX keys_by_due_date; DROP TABLE config;").ok()); }
     if (target < 2) { ASSERT_TRUE((*db)->Exec("DROP TABLE distributions;").ok()); }
     ASSERT_TRUE((*db)->Exec("PRAGMA user_version=" + std::to_string(target)).ok());
+  }
+
+  // The named indexes of the vault (not SQLite's own autoindexes), sorted.
+  std::vector<std::string> Indexes() {
+    std::vector<std::string> names;
+    auto db = Database::Open(path_, Database::Mode::kReadOnly);
+    EXPECT_TRUE(db.ok());
+    if (!db.ok()) return names;
+    auto stmt = (*db)->Prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name");
+    EXPECT_TRUE(stmt.ok());
+    while (*stmt->Step()) names.push_back(stmt->Text(0));
+    return names;
   }
 };
 
@@ -28,7 +46,7 @@ TEST_F(MigrationTest, SchemaFilesAreNumberedFromOne) {
   const auto& all = SchemaMigrations();
   ASSERT_FALSE(all.empty());
   for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].version, static_cast<int>(i) + 1) << all[i].name;
-  EXPECT_EQ(CurrentSchemaVersion(), 3);
+  EXPECT_EQ(CurrentSchemaVersion(), 4);
 }
 
 TEST_F(MigrationTest, EveryEarlierVersionMigratesAndVerifies) {
@@ -51,6 +69,9 @@ TEST_F(MigrationTest, EveryEarlierVersionMigratesAndVerifies) {
     // The new tables exist again (and are empty: the downgrade dropped them).
     EXPECT_TRUE(v->ConfigValue("rotate-days").ok());
     EXPECT_TRUE(v->ForEachDistribution("x", [](const Distribution&) { return Status::Ok(); }).ok());
+    // Version 4: the listing indexes, and only them.
+    EXPECT_EQ(Indexes(), (std::vector<std::string>{"distributions_by_akid", "keys_by_due_date_akid",
+                                                   "keys_by_owner_app_akid"}));
   }
   auto v = OpenUnlocked();
   EXPECT_TRUE(v->SetConfig("rotate-days", "45").ok());
@@ -73,6 +94,56 @@ TEST_F(MigrationTest, NewerSchemaIsRefused) {
   auto v = Vault::Open(path_, Vault::Access::kReadOnly, rng_, clock_);
   EXPECT_EQ(v.status().code(), Code::kFormat);
   EXPECT_NE(v.status().hint().find("upgrade akvault"), std::string::npos);
+}
+
+// Version 3 to 4 keeps every key and row, listings come out the same, and
+// neither walk sorts any more (the plan after a real migration, not only on
+// a fresh vault).
+TEST_F(MigrationTest, Version3To4KeepsListingsAndStopsSorting) {
+  {
+    auto v = OpenUnlocked();
+    for (const char* id : {"LTAI5tCCCCCCCCCCCCCCCCCC", "LTAI5tAAAAAAAAAAAAAAAAAA", "LTAI5tBBBBBBBBBBBBBBBBBB"}) {
+      ASSERT_TRUE(v->AddKey(Key(id, "alice", "billing")).ok());
+    }
+  }
+  DowngradeTo(3);
+  auto listing = [&](Vault& v) {
+    std::vector<std::string> rows;
+    EXPECT_TRUE(v.ForEachKeyMetadata({}, [&](const KeyMetadata& m) {
+                   rows.push_back(m.akid + " " + m.due_date->ToString());
+                   return Status::Ok();
+                 }).ok());
+    EXPECT_TRUE(v.ForEachDueMetadata(clock_.Today().AddDays(3650), {}, [&](const KeyMetadata& m) {
+                   rows.push_back("due " + m.akid);
+                   return Status::Ok();
+                 }).ok());
+    return rows;
+  };
+  {
+    // The walks also run on a version 3 vault that cannot be migrated
+    // (read-only media): no INDEXED BY that would name a missing index.
+    auto db = Database::Open(path_, Database::Mode::kReadOnly);
+    for (const std::string& sql : {vault_internal::KeysInListOrderSql(vault_internal::kMetadataColumns, {}),
+                                   vault_internal::KeysInDueOrderSql(vault_internal::kMetadataColumns, {})}) {
+      EXPECT_TRUE((*db)->Prepare(sql).ok()) << sql;
+    }
+  }
+  auto v = OpenUnlocked();
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(Indexes(), (std::vector<std::string>{"distributions_by_akid", "keys_by_due_date_akid",
+                                                 "keys_by_owner_app_akid"}));
+  EXPECT_EQ(listing(*v), (std::vector<std::string>{"LTAI5tAAAAAAAAAAAAAAAAAA 2026-12-30",
+                                                   "LTAI5tBBBBBBBBBBBBBBBBBB 2026-12-30",
+                                                   "LTAI5tCCCCCCCCCCCCCCCCCC 2026-12-30", "due LTAI5tAAAAAAAAAAAAAAAAAA",
+                                                   "due LTAI5tBBBBBBBBBBBBBBBBBB", "due LTAI5tCCCCCCCCCCCCCCCCCC"}));
+  auto db = Database::Open(path_, Database::Mode::kReadOnly);
+  for (const std::string& sql : {vault_internal::KeysInListOrderSql(vault_internal::kMetadataColumns, {}),
+                                 vault_internal::KeysInDueOrderSql(vault_internal::kMetadataColumns, {})}) {
+    auto plan = (*db)->Prepare("EXPLAIN QUERY PLAN " + sql);
+    ASSERT_TRUE(plan.ok());
+    while (*plan->Step()) EXPECT_EQ(plan->Text(3).find("TEMP B-TREE"), std::string::npos) << plan->Text(3);
+  }
+  EXPECT_TRUE(v->Check()->problems.empty());
 }
 
 // A failing migration leaves the vault exactly as it was (one transaction).
