@@ -56,6 +56,13 @@ struct ImportKey {
   KeyMetadata meta;
   std::span<const std::uint8_t> secret;
 };
+// A key of an import whose keys differ only in ID and secret (the console
+// CSV's case: one owner, app, creation day and period): views into the
+// caller's buffer, no metadata per key.
+struct ImportRow {
+  std::string_view akid;
+  std::span<const std::uint8_t> secret;
+};
 
 // One row of a key's distribution history: a bundle that carried it.
 struct Distribution {
@@ -123,6 +130,9 @@ class Vault {
   // Adds all keys in one transaction, or none. kConflict naming the first
   // duplicate (in the vault or within the batch).
   Status ImportKeys(const std::vector<ImportKey>& keys, const std::string& source, const ProgressFn& progress);
+  // The same for rows that share `shared` (its akid is ignored).
+  Status ImportKeys(const KeyMetadata& shared, const std::vector<ImportRow>& rows, const std::string& source,
+                    const ProgressFn& progress);
   // Verifies and decrypts a key's record; appends a `reveal` audit entry
   // naming `purpose` (show, export, exec, credential-process).
   Result<RecordSecret> RevealKey(const std::string& akid, const std::string& purpose);
@@ -153,6 +163,9 @@ class Vault {
   class Write;
   Vault(std::unique_ptr<Database> db, std::string path, Rng& rng, Clock& clock);
   Status LoadKeyring();
+  // Both ImportKeys, over either shape of input (vault_import.cc).
+  template <class Rows>
+  Status ImportRows(const Rows& rows, const std::string& source, const ProgressFn& progress);
   Status RequireUnlocked() const;
   Status Checkpoint();
   Mac DistributionMac(const Distribution& row) const;

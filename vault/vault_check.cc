@@ -31,6 +31,9 @@ Result<CheckReport> Vault::Check() {
   {
     AKV_ASSIGN_OR_RETURN(Statement keys, db_->Prepare(std::string("SELECT ") + vault_internal::kKeyColumns +
                                                       ", typeof(rotate_days) FROM keys ORDER BY id"));
+    // One secure scratch buffer for every record's plaintext, wiped after
+    // each: no secure allocation per key.
+    RecordCodec codec(subkeys_->records, subkeys_->state, keyring_.vault_id);
     for (;;) {
       AKV_ASSIGN_OR_RETURN(bool row, keys.Step());
       if (!row) break;
@@ -40,8 +43,8 @@ Result<CheckReport> Vault::Check() {
         problem(key.status().message());
         continue;
       }
-      auto opened = OpenRecord(subkeys_->records, keyring_.vault_id, *key);
-      if (!opened.ok()) {
+      auto element = codec.Verify(*key);
+      if (!element.ok()) {
         problem("key " + key->meta.akid + ": record failed authentication (metadata, secret or row version changed)");
         continue;
       }
@@ -49,7 +52,7 @@ Result<CheckReport> Vault::Check() {
       if (m.status == KeyStatus::kActive && m.due_date != m.deadline()) {
         problem("key " + m.akid + ": due date does not match created + rotate_days");
       }
-      StateAdd(computed, RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
+      StateAdd(computed, *element);
     }
   }
   {
@@ -120,18 +123,34 @@ Result<CheckReport> Vault::Check() {
   const Bytes stored_sum = meta.Blob(0);
   const std::int64_t stored_count = meta.Int(1);
   const Bytes stored_tag = meta.Blob(2);
+  // Two checks, because writes trust the stored sum and count (they verify
+  // the stored tag over them and add to them): the tag must match the rows
+  // as they are, and the stored sum and count must be the rows' own. An
+  // edited sum or count next to intact rows passes the first check and
+  // blocks every write, so it must fail the second.
+  const bool stored_state_matches = stored_count == computed.count && ConstantTimeEqual(stored_sum, computed.sum);
+  auto rows_differ = [&] {
+    if (stored_count != computed.count) {
+      problem("vault state: " + std::to_string(stored_count) + " authenticated rows expected, " +
+              std::to_string(computed.count) + " found (a row was deleted or added outside akvault)");
+    } else {
+      problem("vault state: a row was replaced by an older or foreign version");
+    }
+  };
   if (chain_ok) {
     const Mac tag = StateTag(subkeys_->state, keyring_.vault_id, computed, head, expected_seq - 1);
     if (!ConstantTimeEqual(tag, stored_tag)) {
-      if (stored_count != computed.count) {
-        problem("vault state: " + std::to_string(stored_count) + " authenticated rows expected, " +
-                std::to_string(computed.count) + " found (a row was deleted or added outside akvault)");
-      } else if (!ConstantTimeEqual(stored_sum, computed.sum)) {
-        problem("vault state: a row was replaced by an older or foreign version");
+      if (!stored_state_matches) {
+        rows_differ();
       } else {
         problem("vault state: the audit trail was truncated, or the state tag was modified");
       }
+    } else if (!stored_state_matches) {
+      problem("vault state: the stored state sum or count was modified (the rows and the audit trail verify; "
+              "every write refuses this vault)");
     }
+  } else if (!stored_state_matches) {
+    rows_differ();  // the tag cannot be checked without the audit head
   }
   return report;
 }

@@ -1,6 +1,6 @@
-// Vault: every change to a key (add, import, reveal, remove, rotate, retire).
+// Vault: every change to a key (add, reveal, remove, rotate, retire; import
+// is in vault_import.cc).
 #include <nlohmann/json.hpp>
-#include <unordered_set>
 
 #include "vault/clock.h"
 #include "vault/crypto/random.h"
@@ -10,27 +10,36 @@
 namespace akv {
 
 using vault_internal::BindKey;
+using vault_internal::OwnerAndApp;
 
 namespace {
 
-std::string OwnerAndApp(const KeyMetadata& m) {
-  return "owner " + m.owner + (m.app ? ", app " + *m.app : ", no app (personal key)");
-}
-
 StoredKey NewStoredKey(const KeyMetadata& meta, Rng& rng) {
   StoredKey key;
+  vault_internal::SetNewStoredKey(key, meta, rng);
+  return key;
+}
+
+}  // namespace
+
+namespace vault_internal {
+
+void SetNewStoredKey(StoredKey& key, const KeyMetadata& meta, Rng& rng) {
   key.meta = meta;
   key.meta.status = KeyStatus::kActive;
   key.meta.due_date = meta.deadline();
   key.meta.status_since.reset();
   key.meta.successor.reset();
-  key.uuid = rng.Draw(16);
+  key.uuid.resize(16);
+  rng.Fill(key.uuid);
   key.version = 1;
-  return key;
 }
 
+std::string OwnerAndApp(const KeyMetadata& m) {
+  return "owner " + m.owner + (m.app ? ", app " + *m.app : ", no app (personal key)");
+}
 
-}  // namespace
+}  // namespace vault_internal
 
 Status Vault::AddKey(const NewKey& key) {
   AKV_RETURN_IF_ERROR(RequireUnlocked());
@@ -52,51 +61,6 @@ Status Vault::AddKey(const NewKey& key) {
                            {"created", stored.meta.created.ToString()},
                            {"rotate_days", stored.meta.rotate_days}};
   AKV_RETURN_IF_ERROR(write->Audit("add", stored.meta.akid, detail.dump()));
-  return write->Commit();
-}
-
-Status Vault::ImportKeys(const std::vector<ImportKey>& keys, const std::string& source, const ProgressFn& progress) {
-  AKV_RETURN_IF_ERROR(RequireUnlocked());
-  std::unordered_set<std::string> seen;
-  for (const ImportKey& key : keys) {
-    if (!seen.insert(key.meta.akid).second) {
-      return Status::Conflict("AccessKey " + key.meta.akid + " appears twice in " + source,
-                              "remove the duplicate row; nothing was imported");
-    }
-  }
-  AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(*this));
-  AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(vault_internal::kInsertKeySql));
-  std::size_t done = 0;
-  for (const ImportKey& key : keys) {
-    StoredKey stored = NewStoredKey(key.meta, rng_);
-    SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret, "", rng_);
-    BindKey(insert, stored);
-    Status inserted = insert.Run();
-    if (!inserted.ok()) {
-      insert.Reset();
-      if (inserted.code() == Code::kConflict) {
-        AKV_ASSIGN_OR_RETURN(auto existing, FindKey(key.meta.akid));
-        if (existing) {
-          return Status::Conflict("AccessKey " + key.meta.akid + " from " + source + " is already in the vault (" +
-                                      OwnerAndApp(existing->meta) + ")",
-                                  "one AccessKey belongs to one owner and app; nothing was imported");
-        }
-      }
-      return inserted;
-    }
-    write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, stored));
-    if (progress && (++done % 1000 == 0 || done == keys.size())) progress(done, keys.size());
-  }
-  static const KeyMetadata kNoKey;
-  const KeyMetadata& first = keys.empty() ? kNoKey : keys.front().meta;
-  nlohmann::json detail = {{"source", source},
-                           {"count", keys.size()},
-                           {"owner", first.owner},
-                           {"app", first.app ? nlohmann::json(*first.app) : nlohmann::json(nullptr)}};
-  nlohmann::json ids = nlohmann::json::array();
-  for (const ImportKey& key : keys) ids.push_back(key.meta.akid);
-  detail["akids"] = std::move(ids);
-  AKV_RETURN_IF_ERROR(write->Audit("import", std::nullopt, detail.dump()));
   return write->Commit();
 }
 

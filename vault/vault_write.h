@@ -51,6 +51,12 @@ inline constexpr const char* kUpdateKeySql =
     "UPDATE keys SET uuid=?2, version=?3, owner=?4, app=?5, status=?6, created=?7, rotate_days=?8, due_date=?9, "
     "status_since=?10, predecessor=?11, successor=?12, main_account=?13, nonce=?14, sealed=?15 WHERE akid=?1";
 void BindKey(Statement& stmt, const StoredKey& key);
+// Makes `key` a new active key with `meta` (its due date the deadline), a
+// uuid from `rng` and version 1. Assigns into an existing StoredKey, so that
+// an import reuses one row's buffers for every key.
+void SetNewStoredKey(StoredKey& key, const KeyMetadata& meta, Rng& rng);
+// "owner alice, app billing" or "owner bob, no app (personal key)", for messages.
+std::string OwnerAndApp(const KeyMetadata& meta);
 // Column list for SELECTs of the distributions table, in RowToDistribution's order.
 inline constexpr const char* kDistributionColumns =
     "bundle_id, akid, created_at, expires_at, mode, recipients, destination, mac";

@@ -189,22 +189,23 @@ class VaultImportTest(VaultTestCase):
         path = self.fixture("duplicate_lines_2_and_4.csv")
         before = self.snapshot()
         r = self.run_akvault("import", path, "--owner", "alice", "--passphrase-file", self.passfile)
-        self.assertIn(r.code, (8, 9), r)
+        self.assertEqual(r.code, 9, r)
         self.assertEqual(len(error_lines(r)), 1, r)
         self.assertIn("duplicate_lines_2_and_4.csv lines 2 and 4: AccessKey ID LTAI5tFixtureQQQQQQQQQ31 appears twice",
                       r.err)
         self.assertUnchangedSince(before, r)
         self.assertEqual(self.imported(), [])
 
-    # BUG: a duplicate AccessKey ID inside the CSV exits E_FORMAT (8), not
-    # E_CONFLICT (9): docs/exit-codes.md gives E_CONFLICT for "duplicate
-    # AccessKey ID", vault.h promises kConflict "within the batch", and a
-    # duplicate against the vault is E_CONFLICT; but the CSV parser
-    # (vault/import/csv.cc) finds it first and returns kFormat.
-    @unittest.expectedFailure
+    # E_CONFLICT like an ID already in the vault (docs/exit-codes.md: "duplicate AccessKey ID"), with
+    # both lines and the fix; found while parsing, before the passphrase is asked.
     def test_duplicate_inside_the_file_is_a_conflict(self):
-        self.refused("E_CONFLICT", "import", self.fixture("duplicate_lines_2_and_4.csv"), "--owner", "alice",
-                     "--passphrase-file", self.passfile)
+        path = self.fixture("duplicate_lines_2_and_4.csv")
+        r = self.refused("E_CONFLICT", "import", path, "--owner", "alice", "--passphrase-file", self.passfile)
+        self.assertIn("lines 2 and 4", r.err)
+        self.assertIn("keep one row per AccessKey: delete the other row and import again; nothing was imported", r.err)
+        self.assertNoSecretsIn(r, [s for _, s in fixture_rows("duplicate_lines_2_and_4.csv")])
+        self.refused("E_CONFLICT", "import", path, "--owner", "alice")
+        self.assertEqual(self.imported(), [])
 
     # A key already in the vault: E_CONFLICT naming its owner and app; none of the file imported.
     def test_duplicate_already_in_the_vault(self):

@@ -11,6 +11,7 @@ akvault_unit_test(core_unit_tests
   state_mac_test.cc
   keyring_test.cc
   vault_test.cc
+  vault_import_test.cc
   vault_tamper_test.cc
   migration_test.cc
   vault_listing_test.cc

@@ -206,3 +206,39 @@ TEST_F(VaultTamperTest, JunkFilesAreFormatErrors) {
 
 }  // namespace
 }  // namespace akv
+
+namespace akv {
+namespace {
+
+// Writes trust the stored state sum and count (they verify the stored tag
+// over them, then add to them), so an edit of either, with every row intact,
+// blocks all writes: `check` must find it and name the vault state, whether
+// the rows still match the tag (the edit alone) or not (a deleted row too).
+TEST_F(VaultTamperTest, EditedStateSumOrCount) {
+  for (const char* edit : {"UPDATE meta SET state_count = state_count + 1", "UPDATE meta SET state_count = 0",
+                           "UPDATE meta SET state_sum = zeroblob(32)", "UPDATE meta SET state_sum = zeroblob(16)"}) {
+    SCOPED_TRACE(edit);
+    Tamper(edit);
+    auto problems = Problems();
+    ASSERT_EQ(problems.size(), 1u) << (problems.empty() ? "no problem found" : problems.front());
+    EXPECT_TRUE(Mentions(problems, "vault state: the stored state sum or count was modified")) << problems.front();
+    {
+      auto v = OpenUnlocked();
+      EXPECT_EQ(v->AddKey(Key("LTAI5tCCCCCCCCCCCCCCCCCC", "carol", "")).code(), Code::kTampered);
+    }
+    std::filesystem::remove_all(folder_);
+    SetUp();
+  }
+  // An edited count next to a deleted row: the rows no longer match the tag.
+  Tamper("DELETE FROM keys WHERE akid='LTAI5tBBBBBBBBBBBBBBBBBB'; UPDATE meta SET state_count = state_count - 1");
+  auto problems = Problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(Mentions(problems, "vault state: ")) << problems.front();
+  // And an intact vault has no state problem at all.
+  std::filesystem::remove_all(folder_);
+  SetUp();
+  EXPECT_TRUE(Problems().empty());
+}
+
+}  // namespace
+}  // namespace akv

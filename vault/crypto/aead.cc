@@ -35,4 +35,18 @@ Result<SecretBuffer> AeadOpen(const SecretBuffer& key, ByteView nonce, ByteView 
   return plain;
 }
 
+Result<std::size_t> AeadOpenInto(const SecretBuffer& key, ByteView nonce, ByteView ciphertext,
+                                 ByteView associated_data, std::span<std::uint8_t> out) {
+  if (key.size() != kAeadKeyBytes || nonce.size() != kAeadNonceBytes) std::abort();
+  if (ciphertext.size() < kAeadTagBytes) return Status::Tampered("ciphertext shorter than its tag");
+  if (out.size() < ciphertext.size() - kAeadTagBytes) std::abort();  // a bug, not input
+  unsigned long long plain_len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &plain_len, nullptr, ciphertext.data(),
+                                                 ciphertext.size(), associated_data.data(), associated_data.size(),
+                                                 nonce.data(), key.data()) != 0) {
+    return Status::Tampered("authentication failed");
+  }
+  return static_cast<std::size_t>(plain_len);
+}
+
 }  // namespace akv

@@ -19,5 +19,11 @@ Bytes AeadSeal(const SecretBuffer& key, ByteView nonce, ByteView plaintext, Byte
 // Opens ciphertext || tag. kTampered when the tag does not verify (wrong key,
 // changed ciphertext or changed associated data); the caller rewords it.
 Result<SecretBuffer> AeadOpen(const SecretBuffer& key, ByteView nonce, ByteView ciphertext, ByteView associated_data);
+// The same, into the caller's `out` (secure memory it reuses across many
+// records, so a bulk check makes no allocation per record; at least
+// ciphertext.size() - kAeadTagBytes bytes). Returns the plaintext length; on
+// failure `out` holds nothing. The caller wipes what it read.
+Result<std::size_t> AeadOpenInto(const SecretBuffer& key, ByteView nonce, ByteView ciphertext,
+                                 ByteView associated_data, std::span<std::uint8_t> out);
 
 }  // namespace akv

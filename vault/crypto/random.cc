@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace akv {
@@ -41,6 +42,42 @@ void SeededRng::Fill(std::span<std::uint8_t> out) {
   ++counter_;
   randombytes_buf_deterministic(out.data(), out.size(), block_seed);
   sodium_memzero(block_seed, sizeof block_seed);
+}
+
+namespace {
+// 64 KiB: a thousand keys' uuids and nonces per block, so an import of
+// 100,000 keys derives about a hundred block keys.
+constexpr std::size_t kStreamBlockBytes = std::size_t{1} << 16;
+constexpr char kStreamContext[crypto_kdf_CONTEXTBYTES + 1] = "akvrng01";
+}  // namespace
+
+static_assert(randombytes_SEEDBYTES == crypto_kdf_KEYBYTES);
+
+StreamRng::StreamRng(Rng& source) : seed_(randombytes_SEEDBYTES), block_(kStreamBlockBytes), used_(kStreamBlockBytes) {
+  source.Fill(seed_.span());
+}
+
+void StreamRng::Refill() {
+  // Block i is the stream keyed with subkey i of the seed: blocks never
+  // overlap, and one block's key says nothing about another's.
+  std::uint8_t block_seed[randombytes_SEEDBYTES];
+  crypto_kdf_derive_from_key(block_seed, sizeof block_seed, counter_++, kStreamContext, seed_.data());
+  randombytes_buf_deterministic(block_.data(), block_.size(), block_seed);
+  sodium_memzero(block_seed, sizeof block_seed);
+  used_ = 0;
+}
+
+void StreamRng::Fill(std::span<std::uint8_t> out) {
+  while (!out.empty()) {
+    if (used_ == block_.size()) Refill();
+    const std::size_t n = std::min(out.size(), block_.size() - used_);
+    std::memcpy(out.data(), block_.data() + used_, n);
+    // Handed-out bytes leave the buffer: nothing is ever served twice, and
+    // a draw used as a secret does not linger here.
+    sodium_memzero(block_.data() + used_, n);
+    used_ += n;
+    out = out.subspan(n);
+  }
 }
 
 }  // namespace akv

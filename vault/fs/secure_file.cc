@@ -228,9 +228,22 @@ Result<SecretBuffer> ReadSecretFile(const std::string& path, const std::string& 
   AKV_ASSIGN_OR_RETURN(int raw_fd, OpenInput(path, what));
   Fd fd(raw_fd);
   AKV_RETURN_IF_ERROR(CheckOwnerOnly(fd.get(), path, PathKind::kSecretInput));
+  auto too_large = [&] {
+    return Status::Format(what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
+  };
+  // Size the locked buffer from the file, not from the cap: a 6 MB import
+  // CSV read into a 64 MiB buffer paid for mapping, locking and wiping all
+  // of it. A file that grows while we read it is read again up to the cap.
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Status::FromErrno(errno, "cannot inspect", path);
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_large();
   bool more = false;
-  AKV_ASSIGN_OR_RETURN(SecretBuffer content, ReadUpTo(fd.get(), max_bytes, path, &more));
-  if (more) return Status::Format(what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
+  AKV_ASSIGN_OR_RETURN(SecretBuffer content, ReadUpTo(fd.get(), static_cast<std::size_t>(st.st_size), path, &more));
+  if (more) {
+    if (::lseek(fd.get(), 0, SEEK_SET) != 0) return Status::FromErrno(errno, "cannot read", path);
+    AKV_ASSIGN_OR_RETURN(content, ReadUpTo(fd.get(), max_bytes, path, &more));
+    if (more) return too_large();
+  }
   return content;
 }
 

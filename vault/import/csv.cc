@@ -263,9 +263,13 @@ Result<CsvParseResult> ParseConsoleCsv(const SecretBuffer& content, const std::s
     }
     const auto row_index = static_cast<std::uint32_t>(result.rows.size());
     if (const std::ptrdiff_t earlier = seen.FindOrAdd(result.rows, akid, row_index); earlier >= 0) {
-      return Status::Format(display_name + " lines " + std::to_string(result.rows[earlier].line) + " and " +
-                                std::to_string(line) + ": AccessKey ID " + std::string(akid) + " appears twice",
-                            "keep one row per AccessKey");
+      // Well-formed but contradictory, like an ID already in the vault: a
+      // conflict (E_CONFLICT, "duplicate AccessKey ID"), not a format error.
+      const std::string first_line = std::to_string(result.rows[earlier].line);
+      return Status::Conflict(display_name + " lines " + first_line + " and " + std::to_string(line) +
+                                  ": AccessKey ID " + std::string(akid) + " appears twice",
+                              "keep one row per AccessKey: delete the other row and import again; nothing was "
+                              "imported");
     }
     std::string warning = UnusualLengthWarning(akid, secret.size());
     if (!warning.empty()) result.warnings.push_back(At(display_name, line) + ": " + warning);

@@ -5,8 +5,10 @@
 //
 // Guarantees:
 // - All or nothing: either every row is valid and returned, or the result is
-//   one kFormat Status naming the file and the line (and the fix). Nothing
-//   from the file is echoed in a message except an AccessKey ID that passed
+//   one Status naming the file and the line (and the fix): kFormat for a
+//   malformed file, kConflict for an AccessKey ID on two rows (naming both
+//   lines; the same code as an ID already in the vault). Nothing from the
+//   file is echoed in a message except an AccessKey ID that passed
 //   validation (in the duplicate-ID message); never a secret, never the
 //   header (a file without a header starts with a secret).
 // - No copy of a secret: each row's ID and secret are views into `content`,
@@ -50,7 +52,8 @@ struct CsvParseResult {
 };
 
 // Parses `content` (the whole file); `display_name` names it in messages
-// ("keys.csv line 3: expected 2 fields, found 3"). kFormat on any problem.
+// ("keys.csv line 3: expected 2 fields, found 3"). kFormat on any problem
+// but a repeated ID, which is kConflict ("keys.csv lines 2 and 4: ...").
 Result<CsvParseResult> ParseConsoleCsv(const SecretBuffer& content, const std::string& display_name);
 // The rows point into `content`: a temporary would leave them dangling.
 Result<CsvParseResult> ParseConsoleCsv(SecretBuffer&& content, const std::string& display_name) = delete;

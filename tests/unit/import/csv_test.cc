@@ -30,12 +30,13 @@ class CsvTest : public ::testing::Test {
     return ParseConsoleCsv(content_, "keys.csv");
   }
 
-  // Expects kFormat with exactly `message`, and no secret in message or hint.
+  // Expects `code` (kFormat unless said) with exactly `message`, and no
+  // secret in message or hint.
   void ExpectRefused(const std::string& text, const std::string& message,
-                     const std::vector<std::string>& secrets = {kSecret1, kSecret2}) {
+                     const std::vector<std::string>& secrets = {kSecret1, kSecret2}, Code code = Code::kFormat) {
     Result<CsvParseResult> r = Parse(text);
     ASSERT_FALSE(r.ok()) << "accepted: " << text;
-    EXPECT_EQ(r.status().code(), Code::kFormat);
+    EXPECT_EQ(r.status().code(), code);
     EXPECT_EQ(r.status().message(), message);
     EXPECT_FALSE(r.status().hint().empty());
     const std::string shown = r.status().ToString();
@@ -179,9 +180,25 @@ TEST_F(CsvTest, NoRows) {
   ExpectRefused(kHeader + "\n\r\n", "keys.csv has no AccessKey rows after the header");
 }
 
-TEST_F(CsvTest, DuplicateIdNamesBothLines) {
+// A repeated ID is well-formed but contradictory: kConflict (E_CONFLICT,
+// "duplicate AccessKey ID"), like an ID already in the vault, naming both
+// lines and the fix.
+TEST_F(CsvTest, DuplicateIdIsAConflictNamingBothLines) {
   ExpectRefused(kHeader + Row(kId1, kSecret1) + Row(kId2, kSecret2) + Row(kId1, kSecret2),
-                std::string("keys.csv lines 2 and 4: AccessKey ID ") + kId1 + " appears twice");
+                std::string("keys.csv lines 2 and 4: AccessKey ID ") + kId1 + " appears twice", {kSecret1, kSecret2},
+                Code::kConflict);
+  Result<CsvParseResult> r = Parse(kHeader + Row(kId1, kSecret1) + Row(kId1, kSecret1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kConflict);
+  EXPECT_EQ(r.status().hint(),
+            "keep one row per AccessKey: delete the other row and import again; nothing was imported");
+  // A malformed row after the duplicate is not reached: the first problem wins.
+  ExpectRefused(kHeader + Row(kId1, kSecret1) + Row(kId1, kSecret2) + "x,y,z\n",
+                std::string("keys.csv lines 2 and 3: AccessKey ID ") + kId1 + " appears twice", {kSecret1, kSecret2},
+                Code::kConflict);
+  // And a malformed row before it is a format error, as before.
+  ExpectRefused(kHeader + Row(kId1, kSecret1) + "x,y,z\n" + Row(kId1, kSecret2),
+                "keys.csv line 3: expected 2 fields, found 3");
 }
 
 TEST_F(CsvTest, BlankLineBetweenRows) {
@@ -246,7 +263,8 @@ TEST_F(CsvTest, HundredThousandRows) {
   }
   // One duplicate anywhere refuses the whole file, naming both lines.
   text += "dup,LTAI5t000000000000004242,S00000000000000000000000000001\r\n";
-  ExpectRefused(text, "keys.csv lines 4244 and 100002: AccessKey ID LTAI5t000000000000004242 appears twice", {});
+  ExpectRefused(text, "keys.csv lines 4244 and 100002: AccessKey ID LTAI5t000000000000004242 appears twice", {},
+                Code::kConflict);
 }
 
 }  // namespace
