@@ -124,6 +124,27 @@ Status Vault::Create(const std::string& path, const SecretBuffer& passphrase, co
   return built;
 }
 
+namespace {
+
+// A main file that is not a whole number of pages has lost its tail (a
+// truncated copy). SQLite reads the missing bytes as zeros, so a listing
+// that never touches the last page would answer as if nothing were wrong.
+// With frames in the -wal, recovery may still rewrite that page: then it is
+// left to SQLite (and to `check`).
+Status CheckWholePages(Database& db, const std::string& path) {
+  struct stat main_file {}, wal {};
+  if (::stat(path.c_str(), &main_file) != 0) return Status::Ok();  // reported by the next read
+  if (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) return Status::Ok();
+  AKV_ASSIGN_OR_RETURN(const std::int64_t page_size, db.QueryInt("PRAGMA page_size"));
+  if (page_size > 0 && main_file.st_size % page_size != 0) {
+    return Status::Format("vault " + path + " is damaged: it ends in the middle of a database page (truncated)",
+                          "restore the vault from a backup");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access access, Rng& rng, Clock& clock) {
   AKV_RETURN_IF_ERROR(CheckVaultFiles(path));
   const bool read_only = access == Access::kReadOnly;
@@ -155,6 +176,7 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access acces
     return Status::Format("vault " + path + " is an SQLite database but not an akvault vault",
                           "check the --vault path; create a vault with `akvault init`");
   }
+  AKV_RETURN_IF_ERROR(CheckWholePages(*db, path));
   if (version < CurrentSchemaVersion()) {
     if (read_only) {
       // Upgrade in place if we can write; otherwise read what this version has.

@@ -147,7 +147,10 @@ class VaultBadInputTest(VaultTestCase):
         self.three_key_vault()
         with open(self.pristine, "rb") as f:
             good = f.read()
-        self.assertGreater(len(good), 3 * 4096)
+        page_size = int.from_bytes(good[16:18], "big")  # SQLite header: 1 stands for 65536
+        page_size = 65536 if page_size == 1 else page_size
+        self.assertEqual(len(good) % page_size, 0)
+        self.assertGreater(len(good), 3 * page_size)
         foreign = self.path("foreign.db")
         self.sqlite("CREATE TABLE notes(x); INSERT INTO notes VALUES ('hello')", foreign)
         with open(foreign, "rb") as f:
@@ -162,7 +165,8 @@ class VaultBadInputTest(VaultTestCase):
             "text": b"this is not a vault\n" * 100,
             "truncated-in-header": good[:100],
             "truncated-mid-page": good[:2 * 4096 + 1234],
-            "truncated-page-boundary": good[:len(good) - 4096],
+            "truncated-page-boundary": good[:len(good) - page_size],
+            "truncated-mid-last-page": good[:len(good) - 4096],
             "foreign-sqlite": foreign_bytes,
             "sqlite-schema-3-without-keyring": v3_bytes,
         }
