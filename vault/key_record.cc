@@ -1,14 +1,30 @@
 #include "vault/key_record.h"
 
+#include <array>
+
 namespace akv {
 namespace {
 
-bool IsAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+constexpr bool IsAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+constexpr std::array<bool, 256> kAlnumTable = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = IsAlnum(static_cast<char>(c));
+  return table;
+}();
 
 constexpr std::size_t kMaxIdLength = 128;
 constexpr std::size_t kMaxNameLength = 128;
 
 }  // namespace
+
+bool IsAlphanumeric(std::string_view text) {
+  // No early exit: a table lookup per byte, and a loop the compiler can
+  // unroll. An import validates 100,000 IDs and secrets with it.
+  bool all = true;
+  for (char c : text) all &= kAlnumTable[static_cast<unsigned char>(c)];
+  return all;
+}
 
 std::string_view KeyStatusName(KeyStatus status) {
   switch (status) {
@@ -34,11 +50,9 @@ Status ValidateAccessKeyId(std::string_view akid) {
   if (akid.size() > kMaxIdLength) {
     return Status::Usage("AccessKey ID is longer than " + std::to_string(kMaxIdLength) + " characters");
   }
-  for (char c : akid) {
-    if (!IsAlnum(c)) {
-      return Status::Usage("AccessKey ID contains a character outside A-Z, a-z, 0-9",
-                           "copy the ID exactly as the console shows it");
-    }
+  if (!IsAlphanumeric(akid)) {
+    return Status::Usage("AccessKey ID contains a character outside A-Z, a-z, 0-9",
+                         "copy the ID exactly as the console shows it");
   }
   return Status::Ok();
 }
@@ -63,11 +77,9 @@ Status ValidateName(std::string_view field, std::string_view value) {
 Status ValidateSecret(std::string_view secret) {
   if (secret.empty()) return Status::Input("AccessKey Secret is empty", "paste the secret on standard input or at the prompt");
   if (secret.size() > 256) return Status::Input("AccessKey Secret is longer than 256 characters");
-  for (char c : secret) {
-    if (!IsAlnum(c)) {
-      return Status::Input("AccessKey Secret contains a character outside A-Z, a-z, 0-9",
-                           "paste the secret exactly as the console shows it, with nothing else on the line");
-    }
+  if (!IsAlphanumeric(secret)) {
+    return Status::Input("AccessKey Secret contains a character outside A-Z, a-z, 0-9",
+                         "paste the secret exactly as the console shows it, with nothing else on the line");
   }
   return Status::Ok();
 }

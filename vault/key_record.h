@@ -52,6 +52,10 @@ struct StoredKey {
   Bytes sealed;           // ciphertext + tag of the secret and note
 };
 
+// True when every byte of `text` is in [A-Za-z0-9] (the alphabet of
+// AccessKey IDs and secrets); true for an empty text.
+bool IsAlphanumeric(std::string_view text);
+
 // The limits on names and IDs. Refusals are kUsage (they come from argv) and
 // name the field; unusual lengths are not refused, only reported by
 // UnusualLengthWarning.

@@ -160,7 +160,7 @@ Mac RecordStateElement(const SecretBuffer& state_key, ByteView vault_id, const S
 // ---- RecordCodec -------------------------------------------------------------
 
 RecordCodec::RecordCodec(const SecretBuffer& record_key, const SecretBuffer& state_key, ByteView vault_id)
-    : record_key_(record_key), state_key_(state_key), vault_id_(vault_id), scratch_(kScratchBytes) {
+    : record_key_(record_key), state_mac_(state_key), vault_id_(vault_id), scratch_(kScratchBytes) {
   aad_.reserve(512);
 }
 
@@ -194,7 +194,7 @@ Mac RecordCodec::Seal(StoredKey& key, std::span<const std::uint8_t> secret, std:
   const Bytes& aad = BuildAssociatedData(key);
   key.sealed = AeadSeal(record_key_, key.nonce, plain, aad);
   Wipe(plain);
-  return StateElement(state_key_, aad, key);
+  return state_mac_({AsBytes(kStateKeyDomain), aad, key.nonce, key.sealed});
 }
 
 Result<Mac> RecordCodec::Verify(const StoredKey& key) {
@@ -207,7 +207,7 @@ Result<Mac> RecordCodec::Verify(const StoredKey& key) {
   Wipe(out);
   if (!opened.ok()) return FailedAuthentication(key);
   if (!well_formed) return Malformed(key);
-  return StateElement(state_key_, aad, key);
+  return state_mac_({AsBytes(kStateKeyDomain), aad, key.nonce, key.sealed});
 }
 
 }  // namespace akv

@@ -84,7 +84,7 @@ class RecordCodec {
   std::span<std::uint8_t> Scratch(std::size_t size);
 
   const SecretBuffer& record_key_;
-  const SecretBuffer& state_key_;
+  KeyedHasher state_mac_;
   ByteView vault_id_;
   SecretBuffer scratch_;
   Bytes aad_;

@@ -1,6 +1,7 @@
 # Unit tests of the vault core (crypto wrappers, storage, the vault itself).
 akvault_unit_test(core_unit_tests
   status_test.cc
+  key_record_test.cc
   crypto/secret_test.cc
   crypto/kdf_test.cc
   crypto/aead_test.cc

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace akv {
 
@@ -31,6 +32,26 @@ Mac GenericHash(const std::uint8_t* key, std::size_t key_len, std::initializer_l
 Mac KeyedHash(const SecretBuffer& key, std::initializer_list<ByteView> parts) {
   if (key.size() != 32) std::abort();
   return GenericHash(key.data(), key.size(), parts);
+}
+
+KeyedHasher::KeyedHasher(const SecretBuffer& key) : keyed_state_(sizeof(crypto_generichash_state)) {
+  if (key.size() != 32) std::abort();
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, key.data(), key.size(), kMacBytes);
+  std::memcpy(keyed_state_.data(), &state, sizeof state);
+  sodium_memzero(&state, sizeof state);
+}
+
+Mac KeyedHasher::operator()(std::initializer_list<ByteView> parts) const {
+  // The state is plain bytes (no pointers); it is copied into an aligned
+  // local for libsodium and wiped after use.
+  crypto_generichash_state state;
+  std::memcpy(&state, keyed_state_.data(), sizeof state);
+  for (ByteView part : parts) crypto_generichash_update(&state, part.data(), part.size());
+  Mac out;
+  crypto_generichash_final(&state, out.data(), out.size());
+  sodium_memzero(&state, sizeof state);
+  return out;
 }
 
 Mac Hash(std::initializer_list<ByteView> parts) { return GenericHash(nullptr, 0, parts); }

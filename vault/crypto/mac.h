@@ -23,6 +23,20 @@ SecretBuffer DeriveSubkey(const SecretBuffer& master, std::uint64_t subkey_id, s
 
 // BLAKE2b-256 keyed with a 32-byte key over the concatenation of `parts`.
 Mac KeyedHash(const SecretBuffer& key, std::initializer_list<ByteView> parts);
+// KeyedHash for many messages under one key (the per-record MACs of an
+// import or a check): BLAKE2b absorbs the key as a whole first block, so the
+// state after that block is computed once and copied for every message. The
+// same output as KeyedHash; the state, which depends on the key, is kept in
+// secure memory.
+class KeyedHasher {
+ public:
+  explicit KeyedHasher(const SecretBuffer& key);
+  Mac operator()(std::initializer_list<ByteView> parts) const;
+
+ private:
+  SecretBuffer keyed_state_;  // a crypto_generichash_state after init with the key
+};
+
 // Unkeyed BLAKE2b-256 (for fingerprints and content digests).
 Mac Hash(std::initializer_list<ByteView> parts);
 

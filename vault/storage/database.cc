@@ -71,6 +71,15 @@ Statement& Statement::BindBlob(int index, ByteView blob) {
                     SQLITE_TRANSIENT);
   return *this;
 }
+Statement& Statement::BindUnowned(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+Statement& Statement::BindBlobUnowned(int index, ByteView blob) {
+  static const std::uint8_t kEmpty = 0;
+  sqlite3_bind_blob(stmt_, index, blob.empty() ? &kEmpty : blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+  return *this;
+}
 Statement& Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -138,7 +147,26 @@ std::string Statement::TypeOf(int column) const {
   }
 }
 
+namespace {
+
+// Library-wide settings, applied once before SQLite's first use (later
+// sqlite3_config calls are refused, harmlessly). Each Database is used by
+// one thread at a time, so the per-connection mutexes of SQLite's default
+// "serialized" mode are pure cost; MULTITHREAD keeps its global ones. No
+// memory-use statistics: they take a global mutex on every allocation.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_URI;
   std::string target = path;
   switch (mode) {

@@ -34,6 +34,10 @@ class Statement {
   Statement& BindBlob(int index, ByteView blob);
   Statement& BindNull(int index);
   Statement& BindOptional(int index, const std::optional<std::string>& text);
+  // The same without SQLite's copy, for bulk inserts: the bytes must stay
+  // valid and unchanged until the statement has run (Run resets it).
+  Statement& BindUnowned(int index, std::string_view text);
+  Statement& BindBlobUnowned(int index, ByteView blob);
 
   // Result<bool>: true when a row is available, false when done.
   Result<bool> Step();
