@@ -18,7 +18,7 @@ BUILD="${BENCH_BUILD_DIR:-$ROOT/build-bench}"
 # ---- tools: command -> Debian package
 declare -A PKG=(
   [hyperfine]=hyperfine [sqlite3]=sqlite3 [age]=age [age-keygen]=age [keepassxc-cli]=keepassxc
-  [python3]=python3 [ltrace]=ltrace [cmake]=cmake [g++]=g++ [pkg-config]=pkg-config
+  [python3]=python3 [strace]=strace [cmake]=cmake [g++]=g++ [pkg-config]=pkg-config
 )
 missing=()
 for cmd in "${!PKG[@]}"; do

@@ -330,10 +330,11 @@ Status Vault::ImportRows(const Rows& rows, const std::string& source, const Prog
   AKV_RETURN_IF_ERROR(RequireUnlocked());
   const std::size_t total = rows.size();
   std::vector<std::uint32_t> computed_order;
-  if (given_order == nullptr || !IsOrderOf(rows, given_order->rows)) {
+  const bool given_fits = given_order != nullptr && IsOrderOf(rows, given_order->rows);
+  if (!given_fits) {
     AKV_ASSIGN_OR_RETURN(computed_order, OrderOf(rows, source));
   }
-  const std::vector<std::uint32_t>& order = computed_order.empty() ? given_order->rows : computed_order;
+  const std::vector<std::uint32_t>& order = given_fits ? given_order->rows : computed_order;
 
   AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(*this));
   constexpr std::size_t kBatch = Rows::kBatch;
