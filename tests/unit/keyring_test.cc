@@ -37,6 +37,28 @@ TEST_F(KeyringTest, UnwrapsWithTheRightPassphraseOnly) {
   EXPECT_EQ(wrong.status().message().find("correct horse"), std::string::npos);
 }
 
+// B6, F6: no faster rejection path. A wrong passphrase, and a right one
+// with any damaged header field, each cost exactly one Argon2id derivation
+// (DeriveKeyFromPassphrase always runs crypto_pwhash at the header's
+// parameters) before the one kAuth answer; the end-to-end test checks that
+// each such process touches the KDF's whole memory.
+TEST_F(KeyringTest, EveryRejectionCostsOneFullDerivation) {
+  std::vector<KeyringHeader> damaged(4, header_);
+  damaged[0].salt[3] ^= 1;
+  damaged[1].nonce[0] ^= 1;
+  damaged[2].wrapped[5] ^= 1;
+  damaged[3].vault_id[15] ^= 1;
+  const auto rejected = [&](const KeyringHeader& header, const char* passphrase) {
+    const std::uint64_t before = KdfDerivationCount();
+    const Status status = UnwrapVaultKey(header, Secret(passphrase)).status();
+    EXPECT_EQ(KdfDerivationCount() - before, 1u) << passphrase;
+    return status.code() == Code::kAuth;
+  };
+  EXPECT_TRUE(rejected(header_, "correct horse batterz"));
+  EXPECT_TRUE(rejected(header_, "x"));
+  for (const KeyringHeader& header : damaged) EXPECT_TRUE(rejected(header, "correct horse battery"));
+}
+
 // B5: the KDF parameters and salt are authenticated: a lowered (but still
 // in-bounds) cost makes the unwrap fail instead of making it cheaper.
 TEST_F(KeyringTest, ChangedParametersMakeTheUnwrapFail) {
