@@ -37,9 +37,10 @@ import uuid
 PASSPHRASE = "correct horse battery staple"
 ALNUM = string.ascii_letters + string.digits
 SECRET = "bH6xnAbnBEoonCrbZINl91huSS6AZP"  # 30 chars, a stand-in AccessKey Secret for `add`
+# Argon2id memory of every KDF benchmark d counts: --kdf interactive vaults and bundle passwords.
+KDF_MEM_BYTES = 64 << 20
 
 # ---------------------------------------------------------------------------- process runner
-
 
 class Sample:
     __slots__ = ("wall", "cpu", "rss_kb", "rc")
@@ -50,9 +51,6 @@ class Sample:
 
 RSS_FILE = None  # set by Suite: where GNU time writes %M
 
-
-# Argon2id memory of every KDF benchmark d counts: --kdf interactive vaults and bundle passwords.
-KDF_MEM_BYTES = 64 << 20
 
 def run(cmd, stdin_path=None, stdout_path=None, env=None, expect=(0,), rss=True):
     """Runs one whole process; returns a Sample. Fails loudly on an unexpected exit status.

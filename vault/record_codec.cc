@@ -5,6 +5,7 @@
 
 #include "vault/crypto/aead.h"
 #include "vault/crypto/random.h"
+#include "vault/encoding/canonical.h"
 
 namespace akv {
 namespace {
@@ -14,39 +15,11 @@ constexpr std::string_view kStateKeyDomain = "akvault/state/key";
 // One page: a console secret is 30 bytes and a note rarely more than a line.
 constexpr std::size_t kScratchBytes = 4096;
 
-// The canonical encoding of vault/encoding/canonical.h written into a reused
-// buffer: the same bytes as CanonicalWriter, without its temporary vector per
-// number (the record vector test in record_codec_test.cc pins them).
-class AadWriter {
- public:
-  explicit AadWriter(Bytes& out) : out_(out) { out_.clear(); }
-  AadWriter& Field(ByteView bytes) {
-    AppendU32BE(out_, static_cast<std::uint32_t>(bytes.size()));
-    Append(out_, bytes);
-    return *this;
-  }
-  AadWriter& Text(std::string_view text) { return Field(AsBytes(text)); }
-  AadWriter& Number(std::int64_t value) {
-    AppendU32BE(out_, 8);
-    AppendU64BE(out_, static_cast<std::uint64_t>(value));
-    return *this;
-  }
-  AadWriter& OptionalText(const std::string* text) {
-    out_.push_back(text ? 1 : 0);
-    return text ? Text(*text) : *this;
-  }
-  AadWriter& OptionalText(const std::optional<std::string>& text) { return OptionalText(text ? &*text : nullptr); }
-
- private:
-  Bytes& out_;
-};
-
 // docs/vault-format.md, "Key records": the order is the format.
 void WriteAssociatedData(Bytes& out, ByteView vault_id, const StoredKey& key, const std::string& created,
                          const std::string* due_date, const std::string* status_since) {
   const KeyMetadata& m = key.meta;
-  AadWriter(out)
-      .Text(kRecordDomain)
+  CanonicalWriter(out, kRecordDomain)
       .Number(kRecordFormatVersion)
       .Field(vault_id)
       .Field(key.uuid)
