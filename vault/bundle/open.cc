@@ -1,5 +1,6 @@
 // InspectBundle and OpenBundle: the checks of seal.h in their fixed order.
 #include <algorithm>
+#include <optional>
 
 #include "vault/bundle/armor.h"
 #include "vault/bundle/format.h"
@@ -57,20 +58,30 @@ Status CheckCredentialsGiven(const BundleHeader& h, const OpenOptions& o) {
   return Status::Ok();
 }
 
-// Steps 4: the first stanza that opens with the identity, after refusing any
+// Step 4: the first stanza that opens with the identity, after refusing any
 // stanza whose ephemeral key is of low order (whichever stanza it is in).
+// Every stanza gets exactly one verdict: BoxSealOpen classifies the ones it
+// tries (a stanza that opens cannot be of low order, one that does not is
+// checked there), and the stanzas after the one that opened are checked here.
+// So a one-recipient bundle costs one X25519, not three.
 Result<SecretBuffer> OpenStanzas(const BundleHeader& h, const BoxKeyPair& identity) {
+  std::optional<SecretBuffer> file_key;
   for (const Bytes& stanza : h.stanzas) {
-    if (IsLowOrderPoint(ByteView(stanza).first(kBoxPublicKeyBytes))) {
-      return Status::Format("bundle is damaged: a recipient stanza has a low-order ephemeral key",
-                            "this bundle was crafted, not made by `akvault export`; do not use it");
+    if (file_key) {
+      if (!IsLowOrderPoint(ByteView(stanza).first(kBoxPublicKeyBytes))) continue;
+    } else {
+      Result<SecretBuffer> opened = BoxSealOpen(identity, stanza);
+      if (opened.ok()) {
+        file_key = std::move(opened).value();
+        continue;
+      }
+      if (opened.status().code() == Code::kNoMatch) continue;
+      if (opened.status().code() != Code::kFormat) return opened.status();
     }
+    return Status::Format("bundle is damaged: a recipient stanza has a low-order ephemeral key",
+                          "this bundle was crafted, not made by `akvault export`; do not use it");
   }
-  for (const Bytes& stanza : h.stanzas) {
-    Result<SecretBuffer> opened = BoxSealOpen(identity, stanza);
-    if (opened.ok()) return opened;
-    if (opened.status().code() != Code::kNoMatch) return opened.status();
-  }
+  if (file_key) return std::move(*file_key);
   return Status::NoMatch("this bundle was not sealed to identity " + EncodeRecipient(identity.public_key),
                          "use the identity whose public key the sender exported to, or ask the sender to export to "
                          "this one (or the bundle was modified)");

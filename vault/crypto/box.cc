@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "vault/crypto/box_check.h"
 #include "vault/crypto/random.h"
 
 namespace akv {
@@ -36,24 +37,20 @@ Result<Bytes> BoxSeal(const BoxPublicKey& recipient, ByteView plaintext) {
 
 Result<SecretBuffer> BoxSealOpen(const BoxKeyPair& identity, ByteView sealed) {
   if (sealed.size() < kBoxSealOverhead) return Status::Format("sealed stanza too short");
-  ByteView ephemeral = sealed.first(kBoxPublicKeyBytes);
-  if (sodium_is_zero(ephemeral.data(), ephemeral.size())) {
-    return Status::Format("recipient stanza has an all-zero ephemeral key");
-  }
-  // X25519 with any clamped scalar (a multiple of the cofactor 8) gives the
-  // all-zero point exactly when the input is of low order; libsodium reports
-  // that as -1. Checking here, before crypto_box_seal_open, makes a crafted
-  // stanza a format error rather than an ordinary "not for you".
-  SecretBuffer shared(crypto_scalarmult_BYTES);
-  if (crypto_scalarmult(shared.data(), identity.secret_key.data(), ephemeral.data()) != 0) {
-    return Status::Format("recipient stanza has a low-order ephemeral key");
-  }
   SecretBuffer plain(sealed.size() - kBoxSealOverhead);
   if (crypto_box_seal_open(plain.data(), sealed.data(), sealed.size(), identity.public_key.data(),
-                           identity.secret_key.data()) != 0) {
-    return Status::NoMatch("stanza not sealed to this identity");
+                           identity.secret_key.data()) == 0) {
+    // Opening proves the ephemeral key is not of low order: with one,
+    // crypto_box_seal_open's X25519 gives the all-zero secret, which libsodium
+    // refuses. So the check below costs a second X25519 only on failure.
+    return plain;
   }
-  return plain;
+  // A crafted stanza (an ephemeral key that no honest sender could produce)
+  // is a format error rather than an ordinary "not for you".
+  if (IsLowOrderPoint(sealed.first(kBoxPublicKeyBytes))) {
+    return Status::Format("recipient stanza has a low-order ephemeral key");
+  }
+  return Status::NoMatch("stanza not sealed to this identity");
 }
 
 }  // namespace akv

@@ -36,8 +36,9 @@ BoxPublicKey PublicKeyFor(const SecretBuffer& secret_key);
 Result<Bytes> BoxSeal(const BoxPublicKey& recipient, ByteView plaintext);
 
 // kFormat when the sealed box's ephemeral public key is all zero or of low
-// order (it could never have come from an honest sender), checked before
-// opening; kNoMatch when the box was not sealed to this key pair.
+// order (it could never have come from an honest sender); kNoMatch when the
+// box was not sealed to this key pair. One X25519 when the box opens (which
+// proves the key is not of low order), two when it does not.
 Result<SecretBuffer> BoxSealOpen(const BoxKeyPair& identity, ByteView sealed);
 
 }  // namespace akv

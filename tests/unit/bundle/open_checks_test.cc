@@ -120,6 +120,7 @@ TEST_F(SealTest, LowOrderEphemeralKeysAreFormatErrors) {
                        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"};
   const Bytes one = Seal(RecipientOptions({me_.public_key}));
   const Bytes two = Seal(RecipientOptions({me_.public_key, other_.public_key}));
+  const Bytes ours_second = Seal(RecipientOptions({other_.public_key, me_.public_key}));
   for (const char* hex : low) {
     const Bytes point = *HexDecode(hex);
     Bytes b = one;
@@ -129,6 +130,9 @@ TEST_F(SealTest, LowOrderEphemeralKeysAreFormatErrors) {
     EXPECT_NE(s.message().find("low-order"), std::string::npos);
     b = two;  // ours first and intact; the second stanza is crafted
     std::copy(point.begin(), point.end(), b.begin() + kRcStanza + 80);
+    EXPECT_EQ(OpenBundle(b, With(nullptr, &me_)).status().code(), Code::kFormat) << hex;
+    b = ours_second;  // the crafted stanza comes before ours, which is intact
+    std::copy(point.begin(), point.end(), b.begin() + kRcStanza);
     EXPECT_EQ(OpenBundle(b, With(nullptr, &me_)).status().code(), Code::kFormat) << hex;
   }
 }
