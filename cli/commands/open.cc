@@ -3,8 +3,6 @@
 //   [--chown USER] [--region REGION]
 // Decrypts a bundle on the receiving machine (no vault needed) into a
 // credentials file written owner-only and atomically, or to stdout.
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +11,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "cli/commands/credential_source.h"
+#include "cli/user_lookup.h"
 #include "vault/credentials/render.h"
 #include "vault/crypto/secret.h"
 #include "vault/fs/secure_file.h"
@@ -33,14 +32,9 @@ Status ResolveOwner(const std::string& user, WriteOptions& write) {
   if (::geteuid() != 0) {
     return Status::Permission("--chown needs root", "run the install as root, or drop --chown to keep the file yours");
   }
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
-    return Status::NotFound("no user named " + user + " on this machine", "check the service user's name");
-  }
-  write.owner_uid = pw.pw_uid;
-  write.owner_gid = pw.pw_gid;
+  AKV_ASSIGN_OR_RETURN(UserIds ids, LookUpUser(user));
+  write.owner_uid = ids.uid;
+  write.owner_gid = ids.gid;
   return Status::Ok();
 }
 

@@ -41,6 +41,20 @@ EXIT = {
 }
 
 # Obviously fake but well-formed keys: "LTAI" + 20 characters, 30-character secrets.
+def akvault_argv(args, env=None):
+    """The command line that runs akvault with `args`: under the fault
+    injector (tests/support/faultinject.c) when `env` asks for a fault
+    (fault_env, faulty_env), since akvault is a static binary that an
+    LD_PRELOAD library could not reach."""
+    argv = [AKVAULT] + [str(a) for a in args]
+    if env and "AKV_FAULT_CALL" in env:
+        injector = os.environ.get("AKVAULT_FAULTINJECT", "")
+        if not injector:
+            raise unittest.SkipTest("AKVAULT_FAULTINJECT is not set (run through ctest)")
+        argv = [injector] + argv
+    return argv
+
+
 def fake_id(n):
     return "LTAI5t" + ("%018d" % n).replace("0", "Q")
 
@@ -174,7 +188,7 @@ class AkvaultTestCase(unittest.TestCase):
         if isinstance(input, str):
             input = input.encode()
         proc = subprocess.run(
-            [AKVAULT] + [str(a) for a in args],
+            akvault_argv(args, env),
             input=input if input is not None else b"",
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -192,7 +206,7 @@ class AkvaultTestCase(unittest.TestCase):
         how loaded the machine is, as a timing would."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             proc = subprocess.Popen(
-                [AKVAULT] + [str(a) for a in args],
+                akvault_argv(args, env),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 env=self.env(env), cwd=self.home, start_new_session=True)
             deadline = time.monotonic() + timeout
@@ -291,7 +305,7 @@ BUNDLE_PASSWORD_RE = re.compile(r"[0-9A-HJKMNP-TV-Z]{5}(?:-[0-9A-HJKMNP-TV-Z]{5}
 # A recipient (public key) printed by `akvault keygen`.
 RECIPIENT_RE = re.compile(r"akvpub1[0-9a-hjkmnp-tv-z]{58}")
 BUNDLE_MAGIC = b"akvault-bundle/v1\n"
-# The LD_PRELOAD fault injector (tests/support/faultinject.c), set by ctest.
+# The fault injector (tests/support/faultinject.c), a launcher set by ctest.
 FAULTINJECT = os.environ.get("AKVAULT_FAULTINJECT", "")
 
 
@@ -313,7 +327,7 @@ def temp_leftovers(folder):
 def fault_env(call, errno_name="ENOSPC", at=1, sticky=False):
     """Environment that makes the at-th `call` (write, pwrite, fsync,
     fdatasync, rename) on a descriptor >= 3 fail with errno_name."""
-    env = {"LD_PRELOAD": FAULTINJECT, "AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
+    env = {"AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
            "AKV_FAULT_AT": str(at)}
     if sticky:
         env["AKV_FAULT_STICKY"] = "1"
@@ -400,7 +414,7 @@ class BundleTestCase(AkvaultTestCase):
         popen_kw.setdefault("stdin", subprocess.DEVNULL)
         popen_kw.setdefault("stdout", subprocess.PIPE)
         popen_kw.setdefault("stderr", subprocess.PIPE)
-        return subprocess.Popen([AKVAULT] + [str(a) for a in args], env=self.env(env), cwd=cwd or self.home,
+        return subprocess.Popen(akvault_argv(args, env), env=self.env(env), cwd=cwd or self.home,
                                 start_new_session=True, **popen_kw)
 
     @staticmethod
@@ -423,7 +437,7 @@ class BundleTestCase(AkvaultTestCase):
 import datetime as _datetime  # noqa: E402
 
 SQLITE3 = shutil.which("sqlite3")
-# The LD_PRELOAD fault injector (tests/support/faultinject.c), set by ctest.
+# The fault injector (tests/support/faultinject.c), a launcher set by ctest.
 VAULT_FAULTINJECT = os.environ.get("AKVAULT_FAULTINJECT", "")
 ERROR_PREFIX = "akvault: error:"
 
@@ -443,7 +457,7 @@ def day(d, offset=0):
 def faulty_env(call, errno_name="ENOSPC", at=1, sticky=False):
     """Environment that makes the at-th `call` (write, pwrite, fsync,
     fdatasync, rename) on a descriptor >= 3 fail with errno_name."""
-    env = {"LD_PRELOAD": VAULT_FAULTINJECT, "AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
+    env = {"AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
            "AKV_FAULT_AT": str(at)}
     if sticky:
         env["AKV_FAULT_STICKY"] = "1"
@@ -582,7 +596,7 @@ class VaultTestCase(AkvaultTestCase):
         popen_kw.setdefault("stdin", subprocess.DEVNULL)
         popen_kw.setdefault("stdout", subprocess.PIPE)
         popen_kw.setdefault("stderr", subprocess.PIPE)
-        return subprocess.Popen([AKVAULT] + [str(a) for a in args], env=self.env(env), cwd=cwd or self.home,
+        return subprocess.Popen(akvault_argv(args, env), env=self.env(env), cwd=cwd or self.home,
                                 start_new_session=True, **popen_kw)
 
     def write_file(self, name, content, mode=0o600):
