@@ -34,22 +34,41 @@ Status RunImport(Context& ctx, const ImportOptions& opts) {
   std::optional<int> rotate_days = dates.rotate_days;
 
   // The CSV holds secrets in clear: read it like any secret input (owner-only,
-  // into secure memory) and parse it before asking for the passphrase.
+  // into secure memory).
   AKV_ASSIGN_OR_RETURN(SecretBuffer content, ReadSecretFile(opts.file, "CSV file", kMaxCsvBytes));
-  AKV_ASSIGN_OR_RETURN(CsvParseResult parsed, ParseConsoleCsv(content, BaseName(opts.file)));
-  for (const std::string& warning : parsed.warnings) ctx.Warn(warning);
+  const std::string source = BaseName(opts.file);
 
-  // Views into `content` for the rows: nothing per key is copied but the
-  // two views. Their insertion order is sorted on a second core while the
-  // passphrase is read and Argon2id runs (the thread is joined before
-  // ImportKeys, or when this function returns early).
+  // Parsing, validating and sorting the rows run on a second core: while
+  // Argon2id unlocks the vault when the passphrase comes from a file, or
+  // before the prompt otherwise, so that a malformed CSV is reported before
+  // anyone types a passphrase. The rows are views into `content`: nothing
+  // per key is copied. Either way a CSV error is reported in preference to
+  // any error of the vault or the passphrase, as if it had been checked first.
+  std::optional<Result<CsvParseResult>> parsed;
   std::vector<ImportRow> keys;
-  keys.reserve(parsed.rows.size());
-  for (const CsvKeyRow& row : parsed.rows) keys.push_back(ImportRow{row.akid, row.secret});
   std::optional<Result<ImportOrder>> order;
-  std::jthread order_rows([&] { order = OrderImportRows(keys, BaseName(opts.file)); });
+  std::jthread prepare([&] {
+    parsed = ParseConsoleCsv(content, source);
+    if (!parsed->ok()) return;
+    keys.reserve(parsed->value().rows.size());
+    for (const CsvKeyRow& row : parsed->value().rows) keys.push_back(ImportRow{row.akid, row.secret});
+    order = OrderImportRows(keys, source);
+  });
+  auto prepared = [&]() -> Status {
+    if (prepare.joinable()) {
+      prepare.join();
+      if (parsed->ok()) {
+        for (const std::string& warning : parsed->value().warnings) ctx.Warn(warning);
+      }
+    }
+    if (!parsed->ok()) return parsed->status();
+    return order->status();
+  };
+  if (ctx.globals.passphrase_file.empty()) AKV_RETURN_IF_ERROR(prepared());
 
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  Result<std::unique_ptr<Vault>> unlocked = ctx.OpenUnlockedVault();
+  AKV_RETURN_IF_ERROR(prepared());
+  AKV_ASSIGN_OR_RETURN(auto vault, std::move(unlocked));
   if (!rotate_days) {
     AKV_ASSIGN_OR_RETURN(rotate_days, DefaultRotateDays(*vault));
   }
@@ -59,8 +78,6 @@ Status RunImport(Context& ctx, const ImportOptions& opts) {
   shared.app = app;
   shared.created = created;
   shared.rotate_days = *rotate_days;
-  order_rows.join();
-  AKV_RETURN_IF_ERROR(order->status());
   const bool show_progress = ctx.io.StderrIsTerminal() && keys.size() >= 1000 && !ctx.globals.json;
   ProgressFn progress;
   if (show_progress) {
@@ -69,7 +86,7 @@ Status RunImport(Context& ctx, const ImportOptions& opts) {
                    << std::flush;
     };
   }
-  AKV_RETURN_IF_ERROR(vault->ImportKeys(shared, keys, BaseName(opts.file), progress, &order->value()));
+  AKV_RETURN_IF_ERROR(vault->ImportKeys(shared, keys, source, progress, &order->value()));
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"imported", keys.size()}, {"owner", opts.owner},
                                    {"app", app ? nlohmann::json(*app) : nlohmann::json(nullptr)}}

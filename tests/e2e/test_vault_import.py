@@ -184,6 +184,22 @@ class VaultImportTest(VaultTestCase):
         self.assertIn("malformed_line3.csv line 3: expected 2 fields, found 3", r.err)
         self.assertEqual(self.imported(), [])
 
+    # The CSV is parsed while Argon2id runs (passphrase from a file), yet a CSV
+    # error still wins over every error of the vault or the passphrase.
+    def test_csv_error_wins_over_vault_and_passphrase_errors(self):
+        path = self.fixture("malformed_line3.csv")
+        wrong = self.write_secret_file("wrong", "not the passphrase\n")
+        for name, extra in (("wrong passphrase", ["--passphrase-file", wrong]),
+                            ("no such vault", ["--passphrase-file", self.passfile, "--vault", self.path("none.db")]),
+                            ("no terminal", [])):
+            with self.subTest(case=name):
+                r = self.refused("E_FORMAT", "import", path, "--owner", "alice", *extra)
+                self.assertIn("malformed_line3.csv line 3: expected 2 fields, found 3", r.err)
+        # A good CSV with the wrong passphrase is the passphrase's error.
+        good = self.write_file("good.csv", csv_text([(fake_id(700), fake_secret(700))]))
+        self.refused("E_AUTH", "import", good, "--owner", "alice", "--passphrase-file", wrong)
+        self.assertEqual(self.imported(), [])
+
     # A duplicate inside the file: refused naming the ID and both lines; nothing imported.
     def test_duplicate_inside_the_file_imports_nothing(self):
         path = self.fixture("duplicate_lines_2_and_4.csv")
