@@ -21,9 +21,10 @@
  * never runs it) and returns -errno, exactly like a full disk.
  *
  * The program's threads are traced and share one counter (as one process
- * does); programs it starts (fork, vfork, posix_spawn) run untraced. The
- * launcher exits with the program's status, or kills itself with the
- * program's fatal signal. x86-64 only. */
+ * does); programs it starts (fork, vfork, posix_spawn) run untraced.
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to the launcher are passed on to
+ * the program. The launcher exits with the program's status, or kills itself
+ * with the program's fatal signal. x86-64 only. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -122,6 +123,12 @@ static void on_exit_stop(pid_t tid) {
   ptrace(PTRACE_SETREGS, tid, 0, &r);
 }
 
+static volatile pid_t traced_child;
+
+static void forward_signal(int sig) {
+  if (traced_child > 0) kill(traced_child, sig);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: akvault_faultinject PROGRAM [ARGS...] (with AKV_FAULT_CALL set)\n");
@@ -149,10 +156,17 @@ int main(int argc, char** argv) {
     perror("akvault_faultinject: exec");
     _exit(127);
   }
-  /* Signals meant for the program (a test's kill, Ctrl-C) reach it as they
-   * would without us: forwarded at its next stop. */
-  signal(SIGINT, SIG_IGN);
-  signal(SIGTERM, SIG_IGN);
+  /* A signal sent to the launcher (a test's kill, Ctrl-C) is passed on to
+   * the program, which handles it as it would without us. */
+  traced_child = child;
+  struct sigaction forward;
+  memset(&forward, 0, sizeof forward);
+  forward.sa_handler = forward_signal;
+  forward.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &forward, NULL);
+  sigaction(SIGTERM, &forward, NULL);
+  sigaction(SIGHUP, &forward, NULL);
+  sigaction(SIGQUIT, &forward, NULL);
 
   int status;
   if (waitpid(child, &status, 0) != child || !WIFSTOPPED(status)) {
