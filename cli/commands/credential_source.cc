@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <map>
 
+#include "cli/commands/common.h"
 #include "vault/bundle/identity.h"
 #include "vault/bundle/seal.h"
 #include "vault/credentials/render.h"
@@ -107,7 +108,8 @@ void AddSourceOptions(CLI::App* cmd, SourceOptions& opts, bool allow_key) {
   if (allow_key) cmd->add_option("--key", opts.key, "use this key from the local vault instead of a bundle");
   cmd->add_option("--password-file", opts.password_file, "bundle password on the first line of this owner-only file");
   cmd->add_option("--identity", opts.identity, "this machine's identity file from `akvault keygen`");
-  cmd->add_option("--profile", opts.profile, "profile name (one key) or which key to use (several)");
+  cmd->add_option("--profile", opts.profile, "profile name (one key) or which key to use (several)")
+      ->check(NotEmpty());
 }
 
 Result<std::vector<LoadedCredential>> LoadCredentials(Context& ctx, const SourceOptions& opts,

@@ -189,6 +189,11 @@ class ExportOpenTest(BundleTestCase):
         self.assertEqual(ini["prod"]["access_key_id"], K1)
         doc = json.loads(self.open_on_server(bundle, pw, None, "--format", "aliyun", "--profile", "prod").out)
         self.assertEqual((doc["current"], doc["profiles"][0]["name"]), ("prod", "prod"))
+        # An empty --profile is a usage error, not a silent "no --profile"; the secret is never shown.
+        for command in ("open", "credential-process"):
+            r = self.fails("E_USAGE", command, bundle, "--password-file", pw, "--profile", "", **self.in_home(self.srv))
+            self.assertIn("--profile", r.err)
+            self.assertNotIn(S1, r.out + r.err)
 
     # ---- the password: shown once, nowhere else (F2, E6) -----------------------
     def test_password_shown_once_on_stderr_and_nowhere_else(self):  # F2
