@@ -155,9 +155,34 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
   write.replace = opts.force;
   AKV_ASSIGN_OR_RETURN(PendingFile pending, PendingFile::Prepare(opts.out, file_bytes, write));
 
+  // Once the password is delivered, a failure leaves it with no bundle to
+  // open: the password file this export created goes again, and the message
+  // says that a password already sent or shown opens nothing.
+  struct ForgetPasswordUnlessPublished {
+    const std::string& password_file;
+    const PendingFile& bundle;
+    bool created = false;  // only a file this export created is ever removed
+    ~ForgetPasswordUnlessPublished() {
+      if (created && !bundle.published()) ::unlink(password_file.c_str());
+    }
+  } forget_password{opts.password_file, pending};
+  auto password_opens_nothing = [&](const Status& failed) {
+    if (!uses_password || pending.published()) return failed;
+    std::string sent;
+    if (!opts.password_file.empty()) {
+      if (!forget_password.created) return failed;
+      sent = "the password file was removed again";
+    } else {
+      sent = opts.password_command.empty() ? "the password shown above opens nothing"
+                                           : "the password already sent opens nothing";
+    }
+    return failed.WithHint((failed.hint().empty() ? "" : failed.hint() + "; ") + "no bundle was written, so " + sent +
+                           "; run export again");
+  };
   if (uses_password) {
     if (!opts.password_file.empty()) {
-      AKV_RETURN_IF_ERROR(WritePasswordFile(opts.password_file, shown_password));
+      Status written = WritePasswordFile(opts.password_file, shown_password, forget_password.created);
+      if (!written.ok()) return password_opens_nothing(written);
     } else if (!opts.password_command.empty()) {
       AKV_RETURN_IF_ERROR(RunPasswordCommand(opts.password_command, shown_password));
     } else {
@@ -178,8 +203,8 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
     d.destination = opts.out;
     rows.push_back(std::move(d));
   }
-  AKV_RETURN_IF_ERROR(vault->RecordExport(rows));
-  AKV_RETURN_IF_ERROR(pending.Publish());
+  if (Status recorded = vault->RecordExport(rows); !recorded.ok()) return password_opens_nothing(recorded);
+  if (Status published = pending.Publish(); !published.ok()) return password_opens_nothing(published);
 
   if (ctx.globals.json) {
     nlohmann::json ids = nlohmann::json::array();

@@ -24,11 +24,15 @@ SecretBuffer WithNewline(const SecretBuffer& password) {
 
 }  // namespace
 
-Status WritePasswordFile(const std::string& path, const SecretBuffer& password) {
+Status WritePasswordFile(const std::string& path, const SecretBuffer& password, bool& created) {
   SecretBuffer line = WithNewline(password);
   WriteOptions write;
   write.replace = false;
-  return WriteFileAtomic(path, line.span(), write).WithContext("--password-file");
+  Result<PendingFile> pending = PendingFile::Prepare(path, line.span(), write);
+  if (!pending.ok()) return pending.status().WithContext("--password-file");
+  const Status published = pending->Publish();
+  created = pending->published();
+  return published.ok() ? published : published.WithContext("--password-file");
 }
 
 Status RunPasswordCommand(const std::string& command, const SecretBuffer& password) {

@@ -12,7 +12,9 @@ namespace akv::cli {
 
 // Writes "<password>\n" to a new owner-only file (never overwrites:
 // kConflict if it exists), atomically, so a crash never leaves it empty.
-Status WritePasswordFile(const std::string& path, const SecretBuffer& password);
+// `created` is set once the file is in place, which can happen before a
+// failure (flushing its folder), so the caller knows the file is its own.
+Status WritePasswordFile(const std::string& path, const SecretBuffer& password, bool& created);
 
 // Runs `/bin/sh -c COMMAND` with "<password>\n" on its standard input; the
 // password is never in its argv or environment. Fails unless it exits 0.

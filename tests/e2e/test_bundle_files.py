@@ -312,6 +312,9 @@ class BundleFilesTest(BundleTestCase):
                         self.assertTrue(os.path.exists(pw), "%s: a bundle without its password file" % what)
                         if r.code != 0:
                             self.assertIn("could not flush its folder", r.err, what)
+                    elif r.code != 0:
+                        # No bundle: the password file it would open is removed again.
+                        self.assertFalse(os.path.exists(pw), "%s: a password file without its bundle" % what)
                     if at == 1 or (call == "write" and at == 2):
                         # The first write, fsync or rename is the bundle's or the password's:
                         # nothing may be left at all.
@@ -323,6 +326,22 @@ class BundleFilesTest(BundleTestCase):
                             os.unlink(p)
         # The vault came through every fault intact.
         self.ok("check", "--passphrase-file", self.passfile)
+
+    def test_c10_export_failing_after_the_password_was_shown(self):  # C10
+        self.need_faultinject()
+        out = self.path("shown.akb")
+        # The password goes to stderr first; then moving the bundle into place (the first rename) fails.
+        r = self.run_akvault("export", K1, "--out", out, "--passphrase-file", self.passfile,
+                             env=fault_env("rename", "EIO", 1))
+        self.assertEqual(r.code, EXIT["E_IO"], r)
+        self.assertFalse(os.path.exists(out))
+        self.assertNoTemps(self.tmp)
+        shown = BUNDLE_PASSWORD_RE.findall(r.err)
+        self.assertEqual(len(shown), 1, r)
+        self.watcher.watch(shown[0])
+        errors = [l for l in r.err.splitlines() if l.startswith("akvault: error:")]
+        self.assertEqual(len(errors), 1, r)
+        self.assertIn("no bundle was written, so the password shown above opens nothing", errors[0])
 
     # ---- --chown -------------------------------------------------------------------------
     def test_chown_as_root(self):

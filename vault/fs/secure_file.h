@@ -81,6 +81,8 @@ class PendingFile {
   ~PendingFile();
   Status Publish();
   const std::string& path() const { return path_; }
+  // True once the file is in place, even if flushing its folder then failed.
+  bool published() const { return published_; }
 
  private:
   PendingFile() = default;
