@@ -162,7 +162,16 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access acces
   auto opened = open_at(read_only ? Database::Mode::kReadOnly : Database::Mode::kReadWrite);
   if (!opened.ok() && read_only && opened.status().code() == Code::kIo) {
     // Read-only media: SQLite cannot create the -shm that WAL needs, and
-    // fails on the connection's first statement. Read the file as it is.
+    // fails on the connection's first statement. Read the file as it is,
+    // unless a -wal with frames holds committed changes (left by a crash,
+    // or a copy taken while the vault was open): immutable=1 would not see
+    // them and would answer from an older vault.
+    struct stat wal {};
+    if (::lstat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
+      return Status::Io("vault " + path + " has changes in " + path +
+                            "-wal that were never merged into it, and its folder is read-only",
+                        "open it once where its folder is writable (any command merges them), then read it here");
+    }
     opened = open_at(Database::Mode::kReadOnlyImmutable);
   }
   if (!opened.ok()) return opened.status();

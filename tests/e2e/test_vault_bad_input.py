@@ -678,6 +678,41 @@ class VaultBadInputTest(VaultTestCase):
         proc = self.run_on_readonly_mount("log")
         self.assertEqual(proc.returncode, 0, proc.stderr.decode())
 
+    # C11: a vault whose -wal still holds committed changes (a crash, or a copy taken while it was
+    # open) and no -shm, on read-only media: E_IO saying so, not an answer from the older main file.
+    def test_readonly_filesystem_with_unmerged_wal_is_a_clear_error_C11(self):
+        import sqlite3
+        self.three_key_vault()
+        self.readonly_mount_or_skip()
+        holder = sqlite3.connect(self.vault)  # a second connection: akvault's close does not merge the -wal
+        try:
+            holder.execute("SELECT count(*) FROM keys").fetchall()
+            self.add_secret_key(7, "dave", "ops")
+            self.assertGreater(os.path.getsize(self.vault + "-wal"), 0)
+            copies = {suffix: self.path("copy" + suffix) for suffix in ("", "-wal")}
+            for suffix, dst in copies.items():
+                shutil.copyfile(self.vault + suffix, dst)
+        finally:
+            holder.close()
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(self.vault + suffix):
+                os.unlink(self.vault + suffix)
+        for suffix, src in copies.items():
+            os.replace(src, self.vault + suffix)
+            os.chmod(self.vault + suffix, 0o600)
+        before = self.snapshot()
+        for args in (["list"], ["due", "--within", "100"], ["log"]):
+            proc = self.run_on_readonly_mount(*args)
+            err = proc.stderr.decode()
+            self.assertEqual(proc.returncode, 11, err)
+            self.assertEqual(len([l for l in err.splitlines() if l.startswith("akvault: error:")]), 1, err)
+            self.assertIn("-wal that were never merged", err)
+            self.assertNotIn(K1, proc.stdout.decode())
+        self.assertEqual(self.snapshot(), before)
+        # Where the folder is writable, the change is there.
+        self.assertIn(K7, [k["akid"] for k in self.list_json("--all")])
+        self.check_ok()
+
 
 if __name__ == "__main__":
     unittest.main()
