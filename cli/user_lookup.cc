@@ -63,7 +63,10 @@ Result<UserIds> ParsePasswdLine(std::string_view line, std::string_view name) {
 
 Result<UserIds> LookUpUser(const std::string& name) {
   if (!PlausibleUserName(name)) {
-    return Status::Usage("--chown: \"" + name + "\" is not a user name", "give the service user's login name");
+    // Not echoed: it may hold a newline or escape sequences.
+    return Status::Usage("--chown needs a user name (not empty, not starting with '-', and without ':', '/', "
+                         "blanks or control characters)",
+                         "give the service user's login name");
   }
   const char* getent = FindGetent();
   if (getent == nullptr) {

@@ -58,6 +58,7 @@ TEST(LookUpUserTest, ImplausibleNamesAreUsageErrors) {
     auto ids = LookUpUser(name);
     ASSERT_FALSE(ids.ok()) << name;
     EXPECT_EQ(ids.status().code(), Code::kUsage) << name;
+    EXPECT_EQ(ids.status().message().find('\n'), std::string::npos) << name;  // one line, whatever was typed
   }
 }
 
