@@ -40,7 +40,6 @@ EXIT = {
     "E_POLICY": 14,
 }
 
-# Obviously fake but well-formed keys: "LTAI" + 20 characters, 30-character secrets.
 def akvault_argv(args, env=None):
     """The command line that runs akvault with `args`: under the fault
     injector (tests/support/faultinject.c) when `env` asks for a fault
@@ -48,13 +47,13 @@ def akvault_argv(args, env=None):
     LD_PRELOAD library could not reach."""
     argv = [AKVAULT] + [str(a) for a in args]
     if env and "AKV_FAULT_CALL" in env:
-        injector = os.environ.get("AKVAULT_FAULTINJECT", "")
-        if not injector:
+        if not FAULTINJECT:
             raise unittest.SkipTest("AKVAULT_FAULTINJECT is not set (run through ctest)")
-        argv = [injector] + argv
+        argv = [FAULTINJECT] + argv
     return argv
 
 
+# Obviously fake but well-formed keys: "LTAI" + 20 characters, 30-character secrets.
 def fake_id(n):
     return "LTAI5t" + ("%018d" % n).replace("0", "Q")
 
@@ -454,14 +453,8 @@ def day(d, offset=0):
     return (d + _datetime.timedelta(days=offset)).isoformat()
 
 
-def faulty_env(call, errno_name="ENOSPC", at=1, sticky=False):
-    """Environment that makes the at-th `call` (write, pwrite, fsync,
-    fdatasync, rename) on a descriptor >= 3 fail with errno_name."""
-    env = {"AKV_FAULT_CALL": call, "AKV_FAULT_ERRNO": errno_name,
-           "AKV_FAULT_AT": str(at)}
-    if sticky:
-        env["AKV_FAULT_STICKY"] = "1"
-    return env
+# The vault modules' name for fault_env (same environment, same launcher).
+faulty_env = fault_env
 
 
 def error_lines(result):
