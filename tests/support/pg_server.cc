@@ -56,21 +56,21 @@ struct Shared {
 };
 
 void StartServer(Shared& s) {
-    int status = 0;
-    const std::string out = RunCapture({"python3", Script(), "start"}, &status);
-    auto json = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-    if (status != 0 || !json.is_object()) {
-      s.why_not = "the test PostgreSQL did not start (" + Script() + " start exited " + std::to_string(status) + ")";
-    } else if (json.contains("unavailable")) {
-      s.why_not = json["unavailable"].get<std::string>();
-    } else {
-      s.info = std::make_unique<PgServerInfo>();
-      s.info->dir = json["dir"].get<std::string>();
-      s.info->port = json["port"].get<int>();
-      s.info->superuser = json["superuser"].get<std::string>();
-      s.info->superuser_password = json["superuser_password"].get<std::string>();
-      s.info->log = json["log"].get<std::string>();
-    }
+  int status = 0;
+  const std::string out = RunCapture({"python3", Script(), "start"}, &status);
+  auto json = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  if (status != 0 || !json.is_object()) {
+    s.why_not = "the test PostgreSQL did not start (" + Script() + " start exited " + std::to_string(status) + ")";
+  } else if (json.contains("unavailable")) {
+    s.why_not = json["unavailable"].get<std::string>();
+  } else {
+    s.info = std::make_unique<PgServerInfo>();
+    s.info->dir = json["dir"].get<std::string>();
+    s.info->port = json["port"].get<int>();
+    s.info->superuser = json["superuser"].get<std::string>();
+    s.info->superuser_password = json["superuser_password"].get<std::string>();
+    s.info->log = json["log"].get<std::string>();
+  }
 }
 
 Shared& TheServer() {

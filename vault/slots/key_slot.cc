@@ -17,9 +17,7 @@ Status BadSlot(const std::string& name, const std::string& what) {
 
 }  // namespace
 
-std::string_view SlotKindName(SlotKind kind) {
-  return kind == SlotKind::kPassphrase ? "passphrase" : "recipient";
-}
+std::string_view SlotKindName(SlotKind kind) { return kind == SlotKind::kPassphrase ? "passphrase" : "recipient"; }
 
 std::optional<SlotKind> ParseSlotKind(std::string_view name) {
   if (name == "passphrase") return SlotKind::kPassphrase;
@@ -123,8 +121,8 @@ KeySlot RewrapPassphraseSlot(const KeySlot& slot, const SecretBuffer& kek, const
                              Rng& rng) {
   KeySlot out = slot;
   out.passphrase.nonce = rng.Draw(kAeadNonceBytes);
-  out.passphrase.wrapped = AeadSeal(kek, out.passphrase.nonce, new_vault_key.span(),
-                                    KeyringAssociatedData(out.passphrase));
+  out.passphrase.wrapped =
+      AeadSeal(kek, out.passphrase.nonce, new_vault_key.span(), KeyringAssociatedData(out.passphrase));
   return out;
 }
 

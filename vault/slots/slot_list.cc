@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "vault/bundle/identity.h"
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
 #include "vault/encoding/encoding.h"
-#include "vault/bundle/identity.h"
 
 namespace akv {
 namespace {
@@ -32,7 +32,9 @@ Status Planted(const std::string& what) {
 
 Mac SlotListMac(const SecretBuffer& vault_key, const SlotList& list) {
   CanonicalWriter w("akvault/slots/v1");
-  w.Field(list.vault_id).Number(static_cast<std::int64_t>(list.epoch)).Number(static_cast<std::int64_t>(list.slots.size()));
+  w.Field(list.vault_id)
+      .Number(static_cast<std::int64_t>(list.epoch))
+      .Number(static_cast<std::int64_t>(list.slots.size()));
   for (const KeySlot* slot : InNameOrder(list)) {
     w.Text(slot->name).Text(SlotKindName(slot->kind));
     if (slot->kind == SlotKind::kPassphrase) {
@@ -138,14 +140,13 @@ Result<SlotUnlock> UnlockWithIdentity(const SlotList& list, const BoxKeyPair& id
     AKV_RETURN_IF_ERROR(VerifySlotList(list, vault_key));
     return SlotUnlock{std::move(vault_key), slot.name, SecretBuffer()};
   }
-  return Status::NoMatch("no admin slot of this vault holds the identity's public key " +
-                             EncodeRecipient(identity.public_key),
-                         "ask an admin to run `akvault admin add NAME --recipient " +
-                             EncodeRecipient(identity.public_key) + "`");
+  return Status::NoMatch(
+      "no admin slot of this vault holds the identity's public key " + EncodeRecipient(identity.public_key),
+      "ask an admin to run `akvault admin add NAME --recipient " + EncodeRecipient(identity.public_key) + "`");
 }
 
-Status AddRecipientSlot(SlotList& list, const SecretBuffer& vault_key, std::string name,
-                        const BoxPublicKey& recipient, std::int64_t now, const std::string& added_by) {
+Status AddRecipientSlot(SlotList& list, const SecretBuffer& vault_key, std::string name, const BoxPublicKey& recipient,
+                        std::int64_t now, const std::string& added_by) {
   AKV_RETURN_IF_ERROR(VerifySlotList(list, vault_key));
   AKV_RETURN_IF_ERROR(ValidateAdminName(name));
   if (FindSlot(list, name) != nullptr) {

@@ -43,7 +43,7 @@ struct SlotList {
   Bytes vault_id;           // 16
   std::uint64_t epoch = 1;  // +1 at every re-key; 0 only for an unsealed legacy list
   std::vector<KeySlot> slots;
-  std::optional<Mac> mac;   // absent only for a legacy list
+  std::optional<Mac> mac;  // absent only for a legacy list
 };
 
 // The MAC over `list` (its `mac` field ignored) under the vault key.
@@ -82,8 +82,8 @@ Result<SlotUnlock> UnlockWithIdentity(const SlotList& list, const BoxKeyPair& id
 
 // Adds a recipient slot for `name` and re-seals the list. Verifies the list
 // first. kConflict when the name or the public key already has a slot.
-Status AddRecipientSlot(SlotList& list, const SecretBuffer& vault_key, std::string name,
-                        const BoxPublicKey& recipient, std::int64_t now, const std::string& added_by);
+Status AddRecipientSlot(SlotList& list, const SecretBuffer& vault_key, std::string name, const BoxPublicKey& recipient,
+                        std::int64_t now, const std::string& added_by);
 
 // A re-key: a new random vault key, epoch + 1, the slot `remove` gone (none
 // when nullopt: a plain re-key), every other recipient slot sealed to its

@@ -119,15 +119,15 @@ TEST_F(SlotListTest, AnyChangedFieldBreaksTheList) {
   };
   edit([&](SlotList& l) { l.epoch += 1; });
   edit([&](SlotList& l) { l.vault_id[0] ^= 1; });
-  edit([&](SlotList& l) { l.slots.pop_back(); });                       // a slot deleted
-  edit([&](SlotList& l) { l.slots[1].name = "alicia"; });               // renamed
+  edit([&](SlotList& l) { l.slots.pop_back(); });                          // a slot deleted
+  edit([&](SlotList& l) { l.slots[1].name = "alicia"; });                  // renamed
   edit([&](SlotList& l) { l.slots[1].recipient = mallory_.public_key; });  // key swapped
   edit([&](SlotList& l) { l.slots[1].added_by = "init"; });
   edit([&](SlotList& l) { l.slots[1].added_at += 1; });
   edit([&](SlotList& l) { l.slots[2].sealed[60] ^= 1; });
   edit([&](SlotList& l) { std::swap(l.slots[1].sealed, l.slots[2].sealed); });
   edit([&](SlotList& l) { (*l.mac)[0] ^= 1; });
-  edit([&](SlotList& l) { l.mac.reset(); });                            // downgraded to "legacy"
+  edit([&](SlotList& l) { l.mac.reset(); });  // downgraded to "legacy"
   for (std::size_t i = 0; i < changed.size(); ++i) {
     EXPECT_FALSE(VerifySlotList(changed[i], key_).ok()) << "edit " << i;
   }
@@ -155,16 +155,16 @@ TEST_F(SlotListTest, MalformedSlotsAreFormatErrorsBeforeAnyDerivation) {
     bad.push_back(std::move(copy));
   };
   edit([](SlotList& l) { l.slots[1].sealed.pop_back(); });
-  edit([](SlotList& l) { l.slots[1].recipient.fill(0); });               // low-order
+  edit([](SlotList& l) { l.slots[1].recipient.fill(0); });                   // low-order
   edit([](SlotList& l) { std::fill_n(l.slots[1].sealed.begin(), 32, 0); });  // low-order ephemeral
   edit([](SlotList& l) { l.slots[1].name = "bad name"; });
   edit([](SlotList& l) { l.slots[2].name = "alice"; });                  // duplicate name
   edit([&](SlotList& l) { l.slots[2].recipient = alice_.public_key; });  // duplicate key
   edit([](SlotList& l) { l.slots[0].passphrase.kdf.mem_bytes = 1ULL << 42; });
   edit([](SlotList& l) { l.slots[0].passphrase.salt.pop_back(); });
-  edit([](SlotList& l) { l.slots[0].passphrase.vault_id[3] ^= 1; });     // another vault's slot
+  edit([](SlotList& l) { l.slots[0].passphrase.vault_id[3] ^= 1; });  // another vault's slot
   edit([](SlotList& l) { l.slots[0].name = "admin"; });
-  edit([](SlotList& l) { l.slots.push_back(l.slots[0]); });              // two passphrase slots
+  edit([](SlotList& l) { l.slots.push_back(l.slots[0]); });  // two passphrase slots
   edit([](SlotList& l) { l.slots.clear(); });
   const std::uint64_t before = KdfDerivationCount();
   for (std::size_t i = 0; i < bad.size(); ++i) {

@@ -2,8 +2,6 @@
 // binary parameters and results, transactions that roll back, SQLSTATEs,
 // COPY, retries of real serialization failures and deadlocks, and where the
 // database password may and may not come from.
-#include "vault/storage/pg/connection.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -13,6 +11,7 @@
 
 #include "tests/support/pg_server.h"
 #include "tests/support/test_support.h"
+#include "vault/storage/pg/connection.h"
 
 namespace akv {
 namespace {
@@ -38,8 +37,8 @@ TEST_F(PgConnectionTest, BinaryParametersAndResultsRoundTrip) {
                           Params().Int(-5000000000).Text(name).Bytea(every_byte));
   ASSERT_TRUE(ins.ok()) << ins.status().ToString();
   EXPECT_EQ(ins->Affected(), 1);
-  ASSERT_TRUE(admin_->Exec("INSERT INTO t VALUES ($1, $2, NULL, false, $3)",
-                           Params().Int(1).Null().Bytea(ByteView())).ok());
+  ASSERT_TRUE(
+      admin_->Exec("INSERT INTO t VALUES ($1, $2, NULL, false, $3)", Params().Int(1).Null().Bytea(ByteView())).ok());
   auto r = admin_->Exec("SELECT id, name, small, flag, blob FROM t ORDER BY id");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->rows(), 2);
@@ -154,8 +153,7 @@ TEST_F(PgConnectionTest, RetriesARealSerializationFailure) {
       // Another writer commits in between: our update must fail with 40001.
       EXPECT_TRUE(other->Exec("UPDATE c SET n = n + 100 WHERE id = 1").ok());
     }
-    AKV_RETURN_IF_ERROR(
-        admin_->Exec("UPDATE c SET n = $1 WHERE id = 1", Params().Int(before.Int(0, 0) + 1)).status());
+    AKV_RETURN_IF_ERROR(admin_->Exec("UPDATE c SET n = $1 WHERE id = 1", Params().Int(before.Int(0, 0) + 1)).status());
     return txn->Commit();
   });
   ASSERT_TRUE(status.ok()) << status.ToString();

@@ -3,8 +3,6 @@
 // and refused when newer, and what the hardened server refuses an admin's
 // login role (the probes of docs/howto-team.md), including eight writers of
 // two admins appending to one audit chain at once.
-#include "vault/storage/pg/schema.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -18,6 +16,7 @@
 #include "vault/crypto/random.h"
 #include "vault/encoding/encoding.h"
 #include "vault/storage/pg/connection.h"
+#include "vault/storage/pg/schema.h"
 
 namespace akv {
 namespace {
@@ -74,23 +73,28 @@ class PgSchemaTest : public testing::PgTest {
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     auto s = conn.Exec(
         "INSERT INTO akv.slot (vault_id, name, kind, kdf_alg, kdf_ops, kdf_mem, kdf_salt, wrap_nonce, wrapped, "
-        "added_at, added_by, db_role) VALUES ($1, 'passphrase', 'passphrase', 2, 2, 67108864, $2, $3, $4, 0, 'init', $5)",
+        "added_at, added_by, db_role) VALUES ($1, 'passphrase', 'passphrase', 2, 2, 67108864, $2, $3, $4, 0, 'init', "
+        "$5)",
         Params().Bytea(vault_id_).Bytea(b16).Bytea(b24).Bytea(b48).Text(creator));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
   }
   Status AddAdminSlot(pg::Connection& conn, const std::string& name, const std::string& role) {
     Bytes pk(32, 9), sealed(80, 5);
-    return conn.Exec("INSERT INTO akv.slot (vault_id, name, kind, public_key, wrapped, added_at, added_by, db_role) "
-                     "VALUES ($1, $2, 'recipient', $3, $4, 0, 'passphrase', $5)",
-                     Params().Bytea(vault_id_).Text(name).Bytea(pk).Bytea(sealed).Text(role))
+    return conn
+        .Exec(
+            "INSERT INTO akv.slot (vault_id, name, kind, public_key, wrapped, added_at, added_by, db_role) "
+            "VALUES ($1, $2, 'recipient', $3, $4, 0, 'passphrase', $5)",
+            Params().Bytea(vault_id_).Text(name).Bytea(pk).Bytea(sealed).Text(role))
         .status();
   }
   Status InsertKey(pg::Connection& conn, const std::string& akid, const std::optional<std::string>& updated_by = {}) {
     Bytes uuid(16, 7), nonce(24, 8), sealed(46, 6);
     const std::string sql =
-        std::string("INSERT INTO akv.key (vault_id, akid, uuid, version, owner, status, created, rotate_days, "
-                    "nonce, sealed") + (updated_by ? ", updated_by" : "") +
-        ") VALUES ($1, $2, $3, 1, 'alice', 'active', '2026-10-01', 90, $4, $5" + (updated_by ? ", $6" : "") + ")";
+        std::string(
+            "INSERT INTO akv.key (vault_id, akid, uuid, version, owner, status, created, rotate_days, "
+            "nonce, sealed") +
+        (updated_by ? ", updated_by" : "") + ") VALUES ($1, $2, $3, 1, 'alice', 'active', '2026-10-01', 90, $4, $5" +
+        (updated_by ? ", $6" : "") + ")";
     Params params;
     params.Bytea(vault_id_).Text(akid).Bytea(uuid).Bytea(nonce).Bytea(sealed);
     if (updated_by) params.Text(*updated_by);
@@ -98,11 +102,12 @@ class PgSchemaTest : public testing::PgTest {
   }
   Status AppendAudit(pg::Connection& conn, std::int64_t seq, const std::string& db_role = "") {
     Bytes mac(32, static_cast<std::uint8_t>(seq));
-    return conn.Exec("INSERT INTO akv.audit (vault_id, seq, at, event, detail, mac" +
-                         std::string(db_role.empty() ? "" : ", db_role") + ") VALUES ($1, $2, 0, 'add', '{}', $3" +
-                         (db_role.empty() ? "" : ", $4") + ")",
-                     db_role.empty() ? Params().Bytea(vault_id_).Int(seq).Bytea(mac)
-                                     : Params().Bytea(vault_id_).Int(seq).Bytea(mac).Text(db_role))
+    return conn
+        .Exec("INSERT INTO akv.audit (vault_id, seq, at, event, detail, mac" +
+                  std::string(db_role.empty() ? "" : ", db_role") + ") VALUES ($1, $2, 0, 'add', '{}', $3" +
+                  (db_role.empty() ? "" : ", $4") + ")",
+              db_role.empty() ? Params().Bytea(vault_id_).Int(seq).Bytea(mac)
+                              : Params().Bytea(vault_id_).Int(seq).Bytea(mac).Text(db_role))
         .status();
   }
   std::int64_t Count(pg::Connection& conn, const std::string& table) {
@@ -158,20 +163,29 @@ TEST_F(PgSchemaTest, SchemaKeepsHonestMistakesOut) {
   // A recipient slot named like the passphrase slot, a short public key, a
   // second row of one key ID: refused by the constraints.
   Bytes pk(31, 1), sealed(80, 2);
-  EXPECT_EQ(admin_->Exec("INSERT INTO akv.slot (vault_id, name, kind, public_key, wrapped, added_at, added_by) "
-                         "VALUES ($1, 'x', 'recipient', $2, $3, 0, 'y')",
-                         Params().Bytea(vault_id_).Bytea(pk).Bytea(sealed)).status().code(),
+  EXPECT_EQ(admin_
+                ->Exec("INSERT INTO akv.slot (vault_id, name, kind, public_key, wrapped, added_at, added_by) "
+                       "VALUES ($1, 'x', 'recipient', $2, $3, 0, 'y')",
+                       Params().Bytea(vault_id_).Bytea(pk).Bytea(sealed))
+                .status()
+                .code(),
             Code::kFormat);
   EXPECT_TRUE(InsertKey(*admin_, "LTAI5tAAAA").ok());
   EXPECT_EQ(InsertKey(*admin_, "LTAI5tAAAA").code(), Code::kConflict);
   // Listings sort like SQLite (bytewise; personal keys first) whatever the locale.
   Bytes uuid(16, 7), nonce(24, 8), blob(46, 6);
   for (auto [akid, app] : {std::pair<const char*, const char*>{"B1", "beta"}, {"B2", nullptr}, {"B3", "Zeta"}}) {
-    ASSERT_TRUE(admin_->Exec("INSERT INTO akv.key (vault_id, akid, uuid, version, owner, app, status, created, "
-                             "rotate_days, nonce, sealed) VALUES ($1, $2, $3, 1, 'bob', $4, 'active', '2026-10-01', "
-                             "90, $5, $6)",
-                             Params().Bytea(vault_id_).Text(akid).Bytea(uuid).OptionalText(
-                                 app ? std::optional<std::string>(app) : std::nullopt).Bytea(nonce).Bytea(blob))
+    ASSERT_TRUE(admin_
+                    ->Exec("INSERT INTO akv.key (vault_id, akid, uuid, version, owner, app, status, created, "
+                           "rotate_days, nonce, sealed) VALUES ($1, $2, $3, 1, 'bob', $4, 'active', '2026-10-01', "
+                           "90, $5, $6)",
+                           Params()
+                               .Bytea(vault_id_)
+                               .Text(akid)
+                               .Bytea(uuid)
+                               .OptionalText(app ? std::optional<std::string>(app) : std::nullopt)
+                               .Bytea(nonce)
+                               .Bytea(blob))
                     .ok());
   }
   auto r = admin_->Exec("SELECT akid FROM akv.key WHERE owner = 'bob' ORDER BY owner, app NULLS FIRST, akid");
@@ -220,15 +234,15 @@ TEST_F(PgSchemaTest, HardenedServerRefusesWhatAnAdminRoleShouldNeverDo) {
   EXPECT_EQ(b->Exec("TRUNCATE akv.audit").status().code(), Code::kPermission);
   EXPECT_EQ(AppendAudit(*b, 3).code(), Code::kConflict);  // does not follow entry 1
   EXPECT_EQ(b->last_sqlstate(), "40001");
-  ASSERT_TRUE(AppendAudit(*b, 2, alice).ok());            // db_role claimed as alice...
+  ASSERT_TRUE(AppendAudit(*b, 2, alice).ok());  // db_role claimed as alice...
   auto who = admin_->Exec("SELECT db_role FROM akv.audit WHERE seq = 2");
-  EXPECT_EQ(who->Text(0, 0), bob);                        // ...recorded as bob
+  EXPECT_EQ(who->Text(0, 0), bob);  // ...recorded as bob
   EXPECT_EQ(admin_->Exec("SELECT head_seq FROM akv.vault")->Int(0, 0), 2);
   // The writers' lock works for a member.
   {
     auto txn = pg::Transaction::Begin(*b);
-    EXPECT_TRUE(b->Exec("SELECT state_tag FROM akv.vault WHERE vault_id = $1 FOR UPDATE",
-                        Params().Bytea(vault_id_)).ok());
+    EXPECT_TRUE(
+        b->Exec("SELECT state_tag FROM akv.vault WHERE vault_id = $1 FOR UPDATE", Params().Bytea(vault_id_)).ok());
   }
   // Even a superuser's edit of the trail is refused while the trigger stands.
   EXPECT_FALSE(admin_->Run("UPDATE akv.audit SET detail = '{}' WHERE seq = 1").ok());

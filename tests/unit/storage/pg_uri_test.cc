@@ -1,8 +1,8 @@
 // The PostgreSQL vault URI: what is accepted as libpq reads it, and what is
 // refused (a password in any spelling, control bytes, malformed escapes).
-#include "vault/storage/pg/uri.h"
-
 #include <gtest/gtest.h>
+
+#include "vault/storage/pg/uri.h"
 
 namespace akv {
 namespace {
@@ -17,8 +17,9 @@ TEST(PgUriTest, RecognisesBothSchemesOnly) {
 }
 
 TEST(PgUriTest, ParsesUserHostsPortDatabaseAndParameters) {
-  auto uri = ParsePgUri("postgresql://alice@db1.example.com:5433,db2.example.com/team%20vault?sslmode=verify-full"
-                        "&sslrootcert=%2Fetc%2Fssl%2Froot.crt&target_session_attrs=read-write");
+  auto uri = ParsePgUri(
+      "postgresql://alice@db1.example.com:5433,db2.example.com/team%20vault?sslmode=verify-full"
+      "&sslrootcert=%2Fetc%2Fssl%2Froot.crt&target_session_attrs=read-write");
   ASSERT_TRUE(uri.ok()) << uri.status().ToString();
   EXPECT_EQ(uri->user, "alice");
   ASSERT_EQ(uri->hosts.size(), 2u);
@@ -64,20 +65,20 @@ TEST(PgUriTest, RefusesAPasswordInAnySpellingWithoutQuotingIt) {
 
 TEST(PgUriTest, RefusesMalformedInput) {
   const char* bad[] = {
-      "mysql://db/akv",                  // another scheme
-      "postgresql://db/akv db",          // blank
-      "postgresql://db/akv\n",           // control byte
-      "postgresql://db/a%zz",            // bad escape
-      "postgresql://db/a%2",             // truncated escape
-      "postgresql://db/a%00b",           // encoded NUL
-      "postgresql://db/a%0Ab",           // encoded newline
-      "postgresql://db:port/akv",        // port not a number
-      "postgresql://db:0/akv",           // port out of range
+      "mysql://db/akv",            // another scheme
+      "postgresql://db/akv db",    // blank
+      "postgresql://db/akv\n",     // control byte
+      "postgresql://db/a%zz",      // bad escape
+      "postgresql://db/a%2",       // truncated escape
+      "postgresql://db/a%00b",     // encoded NUL
+      "postgresql://db/a%0Ab",     // encoded newline
+      "postgresql://db:port/akv",  // port not a number
+      "postgresql://db:0/akv",     // port out of range
       "postgresql://db:65536/akv",
-      "postgresql://db:/akv",            // empty port
-      "postgresql://[::1/akv",           // unclosed IPv6
+      "postgresql://db:/akv",   // empty port
+      "postgresql://[::1/akv",  // unclosed IPv6
       "postgresql://[::1]x/akv",
-      "postgresql://db/akv?sslmode",     // parameter without a value
+      "postgresql://db/akv?sslmode",  // parameter without a value
   };
   for (const char* text : bad) {
     const Status status = ParsePgUri(text).status();

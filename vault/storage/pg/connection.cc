@@ -76,9 +76,7 @@ Params& Params::Text(std::string_view value) {
   Add(value.empty() ? &kEmpty : value.data(), static_cast<int>(value.size()), 1, kTextOid);
   return *this;
 }
-Params& Params::OptionalText(const std::optional<std::string>& value) {
-  return value ? Text(*value) : Null();
-}
+Params& Params::OptionalText(const std::optional<std::string>& value) { return value ? Text(*value) : Null(); }
 Params& Params::Int(std::int64_t value) {
   std::array<char, 8>& slot = ints_.emplace_back();
   const auto u = static_cast<std::uint64_t>(value);
@@ -212,8 +210,8 @@ Status Connection::Failure(PGresult* result, const std::string& what) {
 Result<PgResult> Connection::Exec(std::string_view sql, const Params& params) {
   last_sqlstate_.clear();
   const std::string query(sql);
-  PGresult* result = PQexecParams(conn_, query.c_str(), params.size(), params.types_.data(),
-                                  params.values_.data(), params.lengths_.data(), params.formats_.data(),
+  PGresult* result = PQexecParams(conn_, query.c_str(), params.size(), params.types_.data(), params.values_.data(),
+                                  params.lengths_.data(), params.formats_.data(),
                                   /*resultFormat=*/1);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Failure(result, "query failed");
@@ -230,16 +228,15 @@ Status Connection::Run(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<std::int64_t> Connection::CopyIn(std::string_view copy_sql,
-                                        const std::function<Status(CopyWriter&)>& produce) {
+Result<std::int64_t> Connection::CopyIn(std::string_view copy_sql, const std::function<Status(CopyWriter&)>& produce) {
   last_sqlstate_.clear();
   const std::string query(copy_sql);
   PGresult* start = PQexec(conn_, query.c_str());
   if (start == nullptr || PQresultStatus(start) != PGRES_COPY_IN) return Failure(start, "COPY failed");
   PQclear(start);
   CopyWriter writer;
-  static constexpr std::uint8_t kHeader[] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n', 0,
-                                             0,   0,   0,   0,   0,   0,   0,    0};
+  static constexpr std::uint8_t kHeader[] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xFF, '\r', '\n',
+                                             0,   0,   0,   0,   0,   0,   0,    0,    0};
   writer.buffer_.assign(std::begin(kHeader), std::end(kHeader));
   Status produced = produce(writer);
   if (produced.ok()) {
@@ -296,8 +293,8 @@ Status WithRetry(Connection& conn, const RetryPolicy& policy, const std::functio
     Status status = attempt();
     if (status.ok() || !IsRetryableSqlstate(conn.last_sqlstate()) || i >= policy.max_attempts) {
       if (!status.ok() && IsRetryableSqlstate(conn.last_sqlstate())) {
-        return Status::Conflict("the PostgreSQL vault " + conn.location() + " stayed busy: " +
-                                    std::to_string(i) + " tries ended in a serialization failure or deadlock",
+        return Status::Conflict("the PostgreSQL vault " + conn.location() + " stayed busy: " + std::to_string(i) +
+                                    " tries ended in a serialization failure or deadlock",
                                 "try again; if it persists, look for a long-running transaction on the server");
       }
       return status;

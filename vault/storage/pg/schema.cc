@@ -43,10 +43,10 @@ Status Migrate(Connection& conn) {
                           "upgrade akvault");
   }
   if (version == 0) {
-    AKV_RETURN_IF_ERROR(conn.Run(
-        "CREATE SCHEMA IF NOT EXISTS akv;"
-        "CREATE TABLE akv.migration (version int PRIMARY KEY, name text NOT NULL,"
-        " applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT session_user)"));
+    AKV_RETURN_IF_ERROR(
+        conn.Run("CREATE SCHEMA IF NOT EXISTS akv;"
+                 "CREATE TABLE akv.migration (version int PRIMARY KEY, name text NOT NULL,"
+                 " applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT session_user)"));
   }
   for (const PgMigration& m : Migrations()) {
     if (m.version <= version) continue;

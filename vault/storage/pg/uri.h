@@ -31,8 +31,8 @@ struct PgHost {
 struct PgUri {
   std::string text;  // as given: what libpq receives, and what messages quote
   std::vector<PgHost> hosts;
-  std::optional<std::string> user;    // decoded
-  std::optional<std::string> dbname;  // decoded
+  std::optional<std::string> user;                          // decoded
+  std::optional<std::string> dbname;                        // decoded
   std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
 
   // The last value given for a query parameter.
