@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -7,8 +9,6 @@
 #include <memory>
 #include <sstream>
 #include <string_view>
-
-#include <unistd.h>
 
 #include "cli/commands/commands.h"
 #include "cli/process.h"

@@ -50,7 +50,8 @@ Status RunStatus(Context& ctx, UnlockCache& cache) {
     ctx.io.out() << "Unlocked: " << vault->path() << " until " << FormatUtc(found.unlock->expires_at) << " ("
                  << Left(found.unlock->expires_at - now) << " left), in this login session\n";
   } else if (safe.ok()) {
-    ctx.io.out() << "Locked: " << vault->path() << " (commands ask for the passphrase; `akvault unlock` to stop that)\n";
+    ctx.io.out() << "Locked: " << vault->path()
+                 << " (commands ask for the passphrase; `akvault unlock` to stop that)\n";
   } else {
     ctx.io.out() << "Locked: " << vault->path() << "; this session cannot hold an unlock: " << safe.message() << '\n';
   }
@@ -84,8 +85,8 @@ Status RunUnlock(Context& ctx, const UnlockOptions& opts) {
 
 void AddUnlockCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<UnlockOptions>();
-  CLI::App* cmd = root.add_subcommand(
-      "unlock", "ask for the passphrase once; vault commands of this login session then do not ask until the timeout");
+  CLI::App* cmd =
+      root.add_subcommand("unlock", "ask once: this login session's commands stop asking until the timeout");
   cmd->add_option("--timeout", opts->minutes, "minutes until it locks again (default 15, at most 720)")
       ->check(CLI::Range(1, kMaxMinutes));
   cmd->add_option("--test-timeout-seconds", opts->test_seconds, "for tests: a lifetime of 1-60 seconds")

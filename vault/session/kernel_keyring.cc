@@ -46,10 +46,10 @@ bool Blocked(int err) { return err == EPERM || err == ENOSYS || err == EACCES; }
 
 Status KeyctlFailure(int err, const std::string& what) {
   if (Blocked(err)) {
-    return Status::NoSession("the kernel keyring is not available to this process (" + what + ": " +
-                                 std::strerror(err) + ")",
-                             "containers usually block it (Docker's default seccomp profile); unlock on the host, "
-                             "or type the passphrase for each command");
+    return Status::NoSession(
+        "the kernel keyring is not available to this process (" + what + ": " + std::strerror(err) + ")",
+        "containers usually block it (Docker's default seccomp profile); unlock on the host, "
+        "or type the passphrase for each command");
   }
   return Status::Internal("kernel keyring: " + what + " failed: " + std::strerror(err));
 }
@@ -71,8 +71,7 @@ class KernelSessionKeyring final : public SessionKeyring {
     // An existing key of that name has no write permission, so add_key
     // could not update it in place: remove it first.
     AKV_RETURN_IF_ERROR(Remove(name).status());
-    const key_serial_t id =
-        ::add_key("user", name.c_str(), payload.data(), payload.size(), KEY_SPEC_SESSION_KEYRING);
+    const key_serial_t id = ::add_key("user", name.c_str(), payload.data(), payload.size(), KEY_SPEC_SESSION_KEYRING);
     if (id < 0) return KeyctlFailure(errno, "add_key");
     // The expiry first, so that no failure below leaves a key without one.
     if (::keyctl_set_timeout(id, static_cast<unsigned>(timeout_seconds)) < 0 ||

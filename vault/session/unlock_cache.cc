@@ -86,7 +86,8 @@ Status UnlockCache::CheckSafe() {
   const std::string fix =
       "log in through systemd-logind, which creates /run/user/UID, or set XDG_RUNTIME_DIR to a folder of yours with "
       "mode 0700 (on a tmpfs: it must not outlive the boot)";
-  if (dir.empty()) return Status::NoSession("XDG_RUNTIME_DIR is not set, so there is no private place for the unlock", fix);
+  if (dir.empty())
+    return Status::NoSession("XDG_RUNTIME_DIR is not set, so there is no private place for the unlock", fix);
   if (dir[0] != '/') return Status::NoSession("XDG_RUNTIME_DIR is not an absolute path", fix);
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Status::NoSession("XDG_RUNTIME_DIR " + dir + " cannot be opened: " + std::strerror(errno), fix);
@@ -125,8 +126,8 @@ Result<std::int64_t> UnlockCache::Store(const UnlockBinding& binding, const Secr
   SecretBuffer wrap_key(kWrapKeyBytes);
   rng_.Fill(wrap_key.span());
   const Bytes nonce = rng_.Draw(kAeadNonceBytes);
-  const Bytes sealed =
-      AeadSeal(wrap_key, nonce, vault_key.span(), AssociatedData(binding, config_.uid, session.serial, created, expires));
+  const Bytes sealed = AeadSeal(wrap_key, nonce, vault_key.span(),
+                                AssociatedData(binding, config_.uid, session.serial, created, expires));
   Bytes blob(kMagic, kMagic + sizeof kMagic);
   AppendU64BE(blob, static_cast<std::uint64_t>(created));
   AppendU64BE(blob, static_cast<std::uint64_t>(expires));
@@ -185,11 +186,12 @@ CacheLookup UnlockCache::Load(const UnlockBinding& binding) {
   const auto expires = static_cast<std::int64_t>(ReadU64BE(b.data() + 16));
   const ByteView nonce(b.data() + 24, kAeadNonceBytes);
   const ByteView sealed(b.data() + 24 + kAeadNonceBytes, kVaultKeyBytes + kAeadTagBytes);
-  auto vault_key = AeadOpen(**wrap_key, nonce, sealed,
-                            AssociatedData(binding, config_.uid, session->serial, created, expires));
+  auto vault_key =
+      AeadOpen(**wrap_key, nonce, sealed, AssociatedData(binding, config_.uid, session->serial, created, expires));
   if (!vault_key.ok() || vault_key->size() != kVaultKeyBytes) {
-    drop("the unlock of this session no longer matches the vault (its passphrase or key changed since "
-         "`akvault unlock`, or the unlock file was altered) and was removed");
+    drop(
+        "the unlock of this session no longer matches the vault (its passphrase or key changed since "
+        "`akvault unlock`, or the unlock file was altered) and was removed");
     return found;
   }
   // The wall clock, as the kernel's timeout: suspended time counts. A

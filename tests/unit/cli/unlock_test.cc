@@ -58,7 +58,8 @@ class UnlockCommandTest : public ::testing::Test {
     return status;
   }
   // Derivations of one command run WITHOUT a passphrase file.
-  std::uint64_t Derivations(std::vector<std::string> args, int expected_status = 0, const std::string& stdin_text = "") {
+  std::uint64_t Derivations(std::vector<std::string> args, int expected_status = 0,
+                            const std::string& stdin_text = "") {
     const std::uint64_t before = KdfDerivationCount();
     EXPECT_EQ(Run(std::move(args), stdin_text, false), expected_status) << err_;
     return KdfDerivationCount() - before;
@@ -81,9 +82,9 @@ TEST_F(UnlockCommandTest, OneUnlockThenNoPassphraseAndNoArgon2id) {
   EXPECT_EQ(Derivations({"check"}), 0u);
   EXPECT_EQ(Derivations({"config", "set", "rotate-days", "60"}), 0u);
   EXPECT_EQ(Derivations({"add", "--owner", "bob", "--id", "LTAI5tBBBBBBBBBBBBBBBBBB"}, 0, kSecret + "\n"), 0u);
-  EXPECT_EQ(Derivations({"rotate", "LTAI5tBBBBBBBBBBBBBBBBBB", "--new-id", "LTAI5tCCCCCCCCCCCCCCCCCC"}, 0,
-                        kSecret + "\n"),
-            0u);
+  EXPECT_EQ(
+      Derivations({"rotate", "LTAI5tBBBBBBBBBBBBBBBBBB", "--new-id", "LTAI5tCCCCCCCCCCCCCCCCCC"}, 0, kSecret + "\n"),
+      0u);
   EXPECT_EQ(Derivations({"keygen", "--out", dir_.File("id")}), 0u);
   const std::string pub = out_.substr(0, out_.find('\n'));
   EXPECT_EQ(Derivations({"export", kId, "--out", dir_.File("r.akb"), "--recipient", pub}), 0u);
@@ -112,7 +113,7 @@ TEST_F(UnlockCommandTest, LockAndTimeoutAskAgain) {
 TEST_F(UnlockCommandTest, PasswdAlwaysAsksAndEndsTheUnlock) {
   ASSERT_EQ(Run({"unlock"}), 0) << err_;
   EXPECT_EQ(Run({"passwd"}, "", false), ExitStatusFor(Code::kInput));  // no passphrase: refused
-  EXPECT_EQ(Derivations({"show", kId, "--reveal"}), 0u);                 // still unlocked
+  EXPECT_EQ(Derivations({"show", kId, "--reveal"}), 0u);               // still unlocked
   WriteText(dir_.File("new"), "a brand new passphrase\n", 0600);
   ASSERT_EQ(Run({"passwd", "--new-passphrase-file", dir_.File("new")}), 0) << err_;
   EXPECT_EQ(Run({"show", kId, "--reveal"}, "", false), ExitStatusFor(Code::kInput));
