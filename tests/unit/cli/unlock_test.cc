@@ -93,6 +93,19 @@ TEST_F(UnlockCommandTest, OneUnlockThenNoPassphraseAndNoArgon2id) {
 
   EXPECT_EQ(Run({"unlock", "--status"}, "", false), 0);
   EXPECT_NE(out_.find("Unlocked:"), std::string::npos) << out_;
+
+  // Reads that verify when they can now verify, still with no Argon2id.
+  EXPECT_EQ(Derivations({"show", kId}), 0u);
+  EXPECT_NE(out_.find("yes: the record is authentic"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find(kSecret), std::string::npos) << "no secret without --reveal";
+  EXPECT_EQ(Derivations({"lint"}), 0u);
+  EXPECT_NE(out_.find("records verified"), std::string::npos) << out_;
+  EXPECT_EQ(Derivations({"config", "get", "rotate-days"}), 0u);
+  EXPECT_EQ(out_, "60\n");
+  // Without the unlock they do not.
+  ASSERT_EQ(Run({"lock"}, "", false), 0);
+  EXPECT_EQ(Derivations({"show", kId}), 0u);
+  EXPECT_NE(out_.find("not checked"), std::string::npos) << out_;
 }
 
 TEST_F(UnlockCommandTest, LockAndTimeoutAskAgain) {
