@@ -152,6 +152,7 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
     file_bytes.assign(text.begin(), text.end());
   }
   WriteOptions write;
+  write.what = "--out";
   write.replace = opts.force;
   AKV_ASSIGN_OR_RETURN(PendingFile pending, PendingFile::Prepare(opts.out, file_bytes, write));
 
