@@ -116,6 +116,19 @@ class Vault {
   const std::string& path() const { return path_; }
   const KdfParams& kdf() const { return keyring_.kdf; }
 
+  // ---- The session unlock cache (vault/session/unlock_cache.h; these are
+  // in vault_session.cc).
+  const Bytes& vault_id() const { return keyring_.vault_id; }
+  // A digest of the stored keyring (KDF parameters, salt, wrapped key): it
+  // changes with every `passwd` or re-key, so an unlock cached before one is
+  // refused as stale instead of used.
+  Mac KeyringDigest() const;
+  // Unlocks with a vault key the cache gave back (no Argon2id). kTampered
+  // for a key of the wrong size.
+  Status UnlockWithKey(SecretBuffer vault_key);
+  // The vault key, for `akvault unlock` to cache. Needs Unlock().
+  Result<const SecretBuffer*> VaultKeyForCache() const;
+
   // ---- Metadata reads: no passphrase needed. Rows stream to the callback;
   // returning a failed Status from it stops the walk with that Status.
   Result<std::optional<StoredKey>> FindKey(const std::string& akid);

@@ -118,8 +118,7 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
 
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
   AKV_ASSIGN_OR_RETURN(std::vector<StoredKey> keys, SelectKeys(*vault, opts, ctx));
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
 
   BundlePayload payload;
   for (const StoredKey& key : keys) {

@@ -23,7 +23,15 @@ Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
     kdf = KdfPreset(opts.kdf);
     if (!kdf) return Status::Usage("--kdf must be interactive, moderate or sensitive");
   }
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
+  // Always the passphrase, never `akvault unlock`: changing it must prove
+  // it. The session's unlock of this vault goes (it would be stale anyway:
+  // it is bound to the keyring this command replaces).
+  AKV_RETURN_IF_ERROR(ctx.UnlockVaultWithPassphrase(*vault));
+  if (ctx.unlock_cache != nullptr) {
+    auto dropped = ctx.unlock_cache->Drop(vault->vault_id());
+    if (dropped.ok() && *dropped) ctx.Note("forgot this session's `akvault unlock` of " + vault->path());
+  }
   AKV_ASSIGN_OR_RETURN(SecretBuffer fresh, ctx.NewPassphrase(opts.new_passphrase_file));
   AKV_RETURN_IF_ERROR(vault->ChangePassphrase(fresh, kdf));
   if (ctx.globals.json) {
