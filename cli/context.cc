@@ -68,6 +68,13 @@ Result<std::unique_ptr<Vault>> Context::OpenUnlockedVault() {
   return vault;
 }
 
+Result<std::unique_ptr<Vault>> Context::OpenUnlockedVaultForCheck() {
+  AKV_ASSIGN_OR_RETURN(auto vault, Vault::OpenForCheck(VaultPath(), rng, clock));
+  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, MasterPassphrase());
+  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  return vault;
+}
+
 Result<SecretBuffer> Context::ReadSecretInput(const std::string& what) {
   if (!io.StdinIsTerminal()) return io.ReadStdinLine(what);
   return io.PromptSecret(what);

@@ -49,6 +49,9 @@ class Context {
   Result<std::unique_ptr<Vault>> OpenVault(Vault::Access access);
   // Opens the vault for writing and unlocks it (one Argon2id).
   Result<std::unique_ptr<Vault>> OpenUnlockedVault();
+  // The same for `check`, which reports a foreign schema object instead of
+  // refusing the vault (Vault::OpenForCheck).
+  Result<std::unique_ptr<Vault>> OpenUnlockedVaultForCheck();
 
   // A secret that is not the passphrase (an AccessKey Secret): the first
   // line of stdin when stdin is not a terminal, else a no-echo prompt.
