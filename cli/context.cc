@@ -91,6 +91,12 @@ Status Context::UnlockVaultWithPassphrase(Vault& vault) {
   return vault.Unlock(passphrase);
 }
 
+Result<std::unique_ptr<Vault>> Context::OpenUnlockedVaultForCheck() {
+  AKV_ASSIGN_OR_RETURN(auto vault, Vault::OpenForCheck(VaultPath(), rng, clock));
+  AKV_RETURN_IF_ERROR(UnlockVault(*vault));
+  return vault;
+}
+
 Result<SecretBuffer> Context::ReadSecretInput(const std::string& what) {
   if (!io.StdinIsTerminal()) return io.ReadStdinLine(what);
   return io.PromptSecret(what);

@@ -63,6 +63,9 @@ class Context {
   bool UnlockFromSession(Vault& vault);
   // Always the passphrase, never the cache (passwd).
   Status UnlockVaultWithPassphrase(Vault& vault);
+  // The same for `check`, which reports a foreign schema object instead of
+  // refusing the vault (Vault::OpenForCheck).
+  Result<std::unique_ptr<Vault>> OpenUnlockedVaultForCheck();
 
   // A secret that is not the passphrase (an AccessKey Secret): the first
   // line of stdin when stdin is not a terminal, else a no-echo prompt.
