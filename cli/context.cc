@@ -69,18 +69,21 @@ Result<std::unique_ptr<Vault>> Context::OpenUnlockedVault() {
 }
 
 Status Context::UnlockVault(Vault& vault) {
-  if (unlock_cache != nullptr && globals.passphrase_file.empty()) {
-    // The vault key must never sit in a process that the same user can
-    // ptrace or dump (HardenProcess made this one non-dumpable).
-    if (ProcessIsDumpable()) {
-      Warn("this process is dumpable, so the session unlock is not used");
-    } else {
-      CacheLookup found = unlock_cache->Load(UnlockBinding{vault.vault_id(), vault.KeyringDigest()});
-      if (!found.note.empty()) Note(found.note);
-      if (found.unlock) return vault.UnlockWithKey(std::move(found.unlock->vault_key));
-    }
-  }
+  if (globals.passphrase_file.empty() && UnlockFromSession(vault)) return Status::Ok();
   return UnlockVaultWithPassphrase(vault);
+}
+
+bool Context::UnlockFromSession(Vault& vault) {
+  if (unlock_cache == nullptr) return false;
+  // The vault key must never sit in a process that the same user can
+  // ptrace or dump (HardenProcess made this one non-dumpable).
+  if (ProcessIsDumpable()) {
+    Warn("this process is dumpable, so the session unlock is not used");
+    return false;
+  }
+  CacheLookup found = unlock_cache->Load(UnlockBinding{vault.vault_id(), vault.KeyringDigest()});
+  if (!found.note.empty()) Note(found.note);
+  return found.unlock && vault.UnlockWithKey(std::move(found.unlock->vault_key)).ok();
 }
 
 Status Context::UnlockVaultWithPassphrase(Vault& vault) {

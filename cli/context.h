@@ -57,6 +57,10 @@ class Context {
   // valid one (no passphrase, no Argon2id), else with the master passphrase
   // (one Argon2id). --passphrase-file, when given, is always used instead.
   Status UnlockVault(Vault& vault);
+  // Only this session's `akvault unlock`, never a prompt: true when it
+  // unlocked the vault (for reads that verify when they can: show, lint,
+  // config get).
+  bool UnlockFromSession(Vault& vault);
   // Always the passphrase, never the cache (passwd).
   Status UnlockVaultWithPassphrase(Vault& vault);
   // The same for `check`, which reports a foreign schema object instead of

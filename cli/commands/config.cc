@@ -39,10 +39,12 @@ Status UnknownSetting(const std::string& name) {
 }
 
 Status RunGet(Context& ctx, const ConfigOptions& opts, bool all) {
-  const bool verify = !ctx.globals.passphrase_file.empty();
+  bool verify = !ctx.globals.passphrase_file.empty();
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(verify ? Vault::Access::kReadWrite : Vault::Access::kReadOnly));
   if (verify) {
     AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
+  } else {
+    verify = ctx.UnlockFromSession(*vault);  // `akvault unlock`: verify at no cost
   }
   nlohmann::json json = nlohmann::json::object();
   for (const Setting& s : kSettings) {

@@ -20,10 +20,12 @@ struct LintOptions {
 Status RunLint(Context& ctx, const LintOptions& opts) {
   const auto fail_on = ParseSeverity(opts.fail_on);
   if (!fail_on) return Status::Usage("--fail-on must be info, warning or error");
-  const bool verify = !ctx.globals.passphrase_file.empty();
+  bool verify = !ctx.globals.passphrase_file.empty();
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(verify ? Vault::Access::kReadWrite : Vault::Access::kReadOnly));
   if (verify) {
     AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
+  } else {
+    verify = ctx.UnlockFromSession(*vault);  // `akvault unlock`: verify at no cost
   }
   LintPolicy policy;
   policy.today = ctx.clock.Today();

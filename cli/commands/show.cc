@@ -55,6 +55,9 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
     } else {
       AKV_ASSIGN_OR_RETURN(opened, vault->OpenKeyRecord(key));
     }
+  } else if (ctx.UnlockFromSession(*vault)) {
+    // `akvault unlock`: verify the record at no cost.
+    AKV_ASSIGN_OR_RETURN(opened, vault->OpenKeyRecord(key));
   }
   AKV_ASSIGN_OR_RETURN(std::vector<StoredKey> chain, Chain(*vault, key));
   std::vector<Distribution> history;

@@ -95,6 +95,11 @@ class SessionUnlockTest(VaultTestCase):
         self.ok("add", "--owner", "bob", "--id", K2, input=S2 + "\n")
         self.assertIn(S2, self.ok("show", K2, "--reveal", "--json").out)
         self.ok("check")
+        # Reads that verify when they can do so now, at no cost.
+        r = self.ok("show", K1)
+        self.assertIn("yes: the record is authentic", r.out)
+        self.assertNotIn(S1, r.out)
+        self.assertIn("records verified", self.ok("lint").out)
         # The reveal was logged as always.
         self.assertIn("reveal", self.ok("log").out)
 

@@ -43,13 +43,15 @@ class UnlockCommandTest : public ::testing::Test {
     ASSERT_EQ(Run({"add", "--owner", "alice", "--id", kId}, kSecret + "\n"), 0) << err_;
   }
 
-  int Run(std::vector<std::string> args, const std::string& stdin_text = "", bool with_passphrase = true) {
+  // `elsewhere`: as from another login session (no cache of this one).
+  int Run(std::vector<std::string> args, const std::string& stdin_text = "", bool with_passphrase = true,
+          bool elsewhere = false) {
     FakeIo io;
     io.stdin_text = stdin_text;
     SystemRng rng;
     UnlockCache cache(keyring_, clock_, rng, UnlockCacheConfig{run_, ::geteuid()});
     cli::Context ctx(io, clock_, rng);
-    ctx.unlock_cache = &cache;
+    if (!elsewhere) ctx.unlock_cache = &cache;
     args.insert(args.begin(), {"--vault", vault_});
     if (with_passphrase) args.insert(args.begin(), {"--passphrase-file", pass_});
     const int status = cli::RunCli(args, ctx);
@@ -93,6 +95,19 @@ TEST_F(UnlockCommandTest, OneUnlockThenNoPassphraseAndNoArgon2id) {
 
   EXPECT_EQ(Run({"unlock", "--status"}, "", false), 0);
   EXPECT_NE(out_.find("Unlocked:"), std::string::npos) << out_;
+
+  // Reads that verify when they can now verify, still with no Argon2id.
+  EXPECT_EQ(Derivations({"show", kId}), 0u);
+  EXPECT_NE(out_.find("yes: the record is authentic"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find(kSecret), std::string::npos) << "no secret without --reveal";
+  EXPECT_EQ(Derivations({"lint"}), 0u);
+  EXPECT_NE(out_.find("records verified"), std::string::npos) << out_;
+  EXPECT_EQ(Derivations({"config", "get", "rotate-days"}), 0u);
+  EXPECT_EQ(out_, "60\n");
+  // Without the unlock they do not.
+  ASSERT_EQ(Run({"lock"}, "", false), 0);
+  EXPECT_EQ(Derivations({"show", kId}), 0u);
+  EXPECT_NE(out_.find("not checked"), std::string::npos) << out_;
 }
 
 TEST_F(UnlockCommandTest, LockAndTimeoutAskAgain) {
@@ -117,6 +132,23 @@ TEST_F(UnlockCommandTest, PasswdAlwaysAsksAndEndsTheUnlock) {
   WriteText(dir_.File("new"), "a brand new passphrase\n", 0600);
   ASSERT_EQ(Run({"passwd", "--new-passphrase-file", dir_.File("new")}), 0) << err_;
   EXPECT_EQ(Run({"show", kId, "--reveal"}, "", false), ExitStatusFor(Code::kInput));
+}
+
+TEST_F(UnlockCommandTest, PasswdOrRekeyElsewhereMakesTheUnlockStale) {
+  WriteText(dir_.File("new"), "a brand new passphrase\n", 0600);
+  for (const bool rekey : {false, true}) {
+    WriteText(pass_, "correct horse battery staple\n", 0600);
+    ASSERT_EQ(Run({"unlock"}), 0) << err_;
+    std::vector<std::string> passwd = {"passwd", "--new-passphrase-file", dir_.File("new")};
+    if (rekey) passwd.push_back("--rekey");
+    ASSERT_EQ(Run(passwd, "", true, /*elsewhere=*/true), 0) << err_;
+    EXPECT_EQ(Run({"show", kId, "--reveal"}, "", false), ExitStatusFor(Code::kInput)) << rekey;
+    EXPECT_NE(err_.find("no longer matches the vault"), std::string::npos) << err_;
+    // Back to the first passphrase for the next round.
+    WriteText(pass_, "a brand new passphrase\n", 0600);
+    WriteText(dir_.File("old"), "correct horse battery staple\n", 0600);
+    ASSERT_EQ(Run({"passwd", "--new-passphrase-file", dir_.File("old")}), 0) << err_;
+  }
 }
 
 TEST_F(UnlockCommandTest, UnsafeSessionRefusesBeforeAskingAndCommandsStillAsk) {
