@@ -171,8 +171,11 @@ class Vault {
   // binds the vault, the key's AKID and uuid, and the text, and is summed
   // into the vault state. The verified reads are kTampered when a row fails.
   Result<std::optional<std::string>> VerifiedKeyPolicy(const std::string& akid);
-  // Every policy row, verified, in AKID order.
+  // Every policy row, verified (needs Unlock), in AKID order.
   Status ForEachKeyPolicy(const std::function<Status(const std::string& akid, const std::string& policy)>& fn);
+  // The same rows as stored, unverified, for metadata reads without a
+  // passphrase (like `lint`); callers say so in their output.
+  Status ForEachStoredKeyPolicy(const std::function<Status(const std::string& akid, const std::string& policy)>& fn);
   // The AKIDs that have a policy row, unverified (for `lint` without a
   // passphrase: presence only).
   Result<std::vector<std::string>> KeyPolicyAkids();

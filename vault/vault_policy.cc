@@ -60,6 +60,15 @@ Status Vault::ForEachKeyPolicy(const std::function<Status(const std::string&, co
   }
 }
 
+Status Vault::ForEachStoredKeyPolicy(const std::function<Status(const std::string&, const std::string&)>& fn) {
+  AKV_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT akid, policy FROM key_policy ORDER BY akid"));
+  for (;;) {
+    AKV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Ok();
+    AKV_RETURN_IF_ERROR(fn(stmt.Text(0), stmt.Text(1)));
+  }
+}
+
 Result<std::vector<std::string>> Vault::KeyPolicyAkids() {
   AKV_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT akid FROM key_policy ORDER BY akid"));
   std::vector<std::string> out;
@@ -86,7 +95,8 @@ Status Vault::SetKeyPolicy(const std::string& akid, const std::optional<std::str
   }
   if (policy) {
     const Mac mac = KeyPolicyMac(akid, key->uuid, *policy);
-    AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare("INSERT INTO key_policy (akid, policy, mac) VALUES (?1, ?2, ?3)"));
+    AKV_ASSIGN_OR_RETURN(Statement insert,
+                         db_->Prepare("INSERT INTO key_policy (akid, policy, mac) VALUES (?1, ?2, ?3)"));
     insert.Bind(1, akid).Bind(2, *policy).BindBlob(3, mac);
     AKV_RETURN_IF_ERROR(insert.Run());
     write->AddElement(mac);
@@ -96,8 +106,9 @@ Status Vault::SetKeyPolicy(const std::string& akid, const std::optional<std::str
     auto parsed = nlohmann::json::parse(*text, nullptr, false);
     return parsed.is_discarded() ? nlohmann::json(*text) : parsed;
   };
-  nlohmann::json detail = {{"policy", as_json(policy)},
-                           {"previous", as_json(previous ? std::optional<std::string>(previous->second) : std::nullopt)}};
+  nlohmann::json detail = {
+      {"policy", as_json(policy)},
+      {"previous", as_json(previous ? std::optional<std::string>(previous->second) : std::nullopt)}};
   AKV_RETURN_IF_ERROR(write->Audit("policy", akid, detail.dump()));
   return write->Commit();
 }

@@ -52,7 +52,8 @@ Status RunPolicy(Context& ctx, const PolicyOptions& opts) {
   if (opts.clear) policy = trail::NetworkPolicy();
   for (const std::string& entry : opts.allow) AKV_RETURN_IF_ERROR(trail::AddPolicyEntry(policy, entry));
   AKV_RETURN_IF_ERROR(trail::Normalize(policy));
-  const std::optional<std::string> text = policy.empty() ? std::nullopt : std::optional<std::string>(policy.Canonical());
+  const std::optional<std::string> text =
+      policy.empty() ? std::nullopt : std::optional<std::string>(policy.Canonical());
   if (text != stored) AKV_RETURN_IF_ERROR(vk.vault->SetKeyPolicy(opts.akid, text));
   Print(ctx, opts.akid, policy);
   if (!ctx.globals.json) {
@@ -66,7 +67,8 @@ Status RunPolicy(Context& ctx, const PolicyOptions& opts) {
 
 void AddPolicyCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<PolicyOptions>();
-  CLI::App* cmd = root.add_subcommand("policy", "a key's network policy: where it may be used from (IMS SetAccessKeyPolicy)");
+  CLI::App* cmd =
+      root.add_subcommand("policy", "a key's network policy: where it may be used from (IMS SetAccessKeyPolicy)");
   cmd->add_option("akid", opts->akid, "the AccessKey ID")->required();
   cmd->add_option("--allow", opts->allow,
                   "allow calls from an IP or CIDR (internet), vpc-ID (any address in it) or vpc-ID:CIDR (repeatable)");

@@ -29,7 +29,7 @@ std::int64_t DaysFromCivil(int y, int m, int d) {
   return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-std::string DayOf(std::int64_t t) { return FormatEventTime(t).substr(0, 10); }
+std::int64_t DayOf(std::int64_t t) { return t >= 0 ? t / 86400 : (t - 86399) / 86400; }
 
 std::string List(const std::vector<std::string>& items, std::size_t max = 5) {
   std::string out;
@@ -121,6 +121,14 @@ void Aggregator::Observe(const Event& e) {
     k.first = k.last = *t;
     k.identity_type = e.identity_type;
     k.user_name = e.user_name;
+    if (vault_) {
+      auto v = vault_->find(e.access_key_id);
+      if (v != vault_->end() && v->second.meta.status != KeyStatus::kActive && v->second.meta.status_since) {
+        k.status_since = v->second.meta.status_since->ToUnixSeconds();
+        // A superseded key's grace period ends at the end of its due day.
+        if (v->second.meta.due_date) k.grace_end = v->second.meta.due_date->AddDays(1).ToUnixSeconds();
+      }
+    }
   }
   ++k.calls;
   k.first = std::min(k.first, *t);
@@ -145,16 +153,8 @@ void Aggregator::Observe(const Event& e) {
     sit->second.ip = e.source_ip;
   }
   ++sit->second.calls;
-  if (vault_) {
-    auto v = vault_->find(e.access_key_id);
-    if (v != vault_->end() && v->second.meta.status != KeyStatus::kActive && v->second.meta.status_since) {
-      const std::int64_t since = v->second.meta.status_since->days() * 86400;
-      if (*t >= since) ++k.calls_after_status;
-      if (v->second.meta.due_date && *t >= (v->second.meta.due_date->days() + 1) * 86400) {
-        ++k.calls_after_grace;
-      }
-    }
-  }
+  if (k.status_since && *t >= *k.status_since) ++k.calls_after_status;
+  if (k.grace_end && *t >= *k.grace_end) ++k.calls_after_grace;
 }
 
 Report BuildReport(const Aggregator& agg, const std::unordered_map<std::string, VaultKey>& vault,
@@ -175,7 +175,8 @@ Report BuildReport(const Aggregator& agg, const std::unordered_map<std::string, 
       row.calls = s.calls;
       const auto ip = ParseIp(s.ip);
       const std::string canonical = ip ? ip->ToString() : s.ip;
-      const AddressOwner* owner = s.vpc_id.empty() ? inventory.Public(canonical) : inventory.Private(s.vpc_id, canonical);
+      const AddressOwner* owner =
+          s.vpc_id.empty() ? inventory.Public(canonical) : inventory.Private(s.vpc_id, canonical);
       if (owner) {
         row.own = true;
         row.owner_id = owner->id;
@@ -231,8 +232,7 @@ Report BuildReport(const Aggregator& agg, const std::unordered_map<std::string, 
     }
     const bool main = s.root_calls > 0 || (kr.vault && kr.vault->meta.main_account);
     if (main) {
-      add(Severity::kError, "main-account-key", s.akid, kr.vault,
-          calls + " signed with the main account's AccessKey",
+      add(Severity::kError, "main-account-key", s.akid, kr.vault, calls + " signed with the main account's AccessKey",
           "create a RAM user with only the permissions needed, move the callers to its key, then delete the main "
           "account's AccessKey");
     }
@@ -298,8 +298,8 @@ Report BuildReport(const Aggregator& agg, const std::unordered_map<std::string, 
         if (seen.insert(entry).second) allow.push_back("--allow " + entry);
       }
       if (!allow.empty()) {
-        add(Severity::kInfo, "no-policy", s.akid, kr.vault, "has no network policy; its calls came from " +
-                                                               std::to_string(kr.sources.size()) + " source(s)",
+        add(Severity::kInfo, "no-policy", s.akid, kr.vault,
+            "has no network policy; its calls came from " + std::to_string(kr.sources.size()) + " source(s)",
             "`akvault policy " + s.akid + " " + List(allow, 8) + "`, then apply `akvault policy " + s.akid +
                 " --json` with `aliyun ims SetAccessKeyPolicy`");
       }
@@ -313,7 +313,8 @@ Report BuildReport(const Aggregator& agg, const std::unordered_map<std::string, 
     if (agg.last() && vk.meta.created.days() * 86400 > *agg.last()) continue;
     unused.push_back(&vk);
   }
-  std::sort(unused.begin(), unused.end(), [](const VaultKey* a, const VaultKey* b) { return a->meta.akid < b->meta.akid; });
+  std::sort(unused.begin(), unused.end(),
+            [](const VaultKey* a, const VaultKey* b) { return a->meta.akid < b->meta.akid; });
   for (const VaultKey* vk : unused) {
     add(Severity::kWarning, "unused-key", vk->meta.akid, vk, "no call in the period examined",
         "if nothing uses it, disable it in the RAM console and `akvault retire " + vk->meta.akid + "`");

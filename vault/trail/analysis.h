@@ -35,14 +35,16 @@ struct KeyStats {
   std::int64_t calls = 0;
   std::int64_t first = 0, last = 0;  // Unix seconds
   std::int64_t vpc_calls = 0, internet_calls = 0, error_calls = 0;
-  std::int64_t root_calls = 0;  // signed as the main account (userIdentity.type root-account)
+  std::int64_t root_calls = 0;           // signed as the main account (userIdentity.type root-account)
   std::string identity_type, user_name;  // as first seen
   std::map<std::string, std::int64_t> services, actions, errors;
-  std::map<std::string, std::int64_t> per_day;  // YYYY-MM-DD -> calls (the timeline)
+  std::map<std::int64_t, std::int64_t> per_day;          // day (Unix seconds / 86400) -> calls (the timeline)
   std::unordered_map<std::string, SourceStats> sources;  // key: vpc_id + '|' + ip
   // Calls after the moment the vault superseded or retired the key.
   std::int64_t calls_after_status = 0;
   std::int64_t calls_after_grace = 0;
+  // From the vault, looked up once when the key is first seen (Unix seconds).
+  std::optional<std::int64_t> status_since, grace_end;
 };
 
 struct Window {
@@ -77,8 +79,7 @@ class Aggregator {
   const std::unordered_map<std::string, VaultKey>* vault_;
   std::unordered_map<std::string, KeyStats> keys_;
   std::map<std::string, std::int64_t> sts_roles_;
-  std::int64_t events_ = 0, outside_window_ = 0, bad_time_ = 0, without_key_ = 0, root_without_key_ = 0,
-               sts_calls_ = 0;
+  std::int64_t events_ = 0, outside_window_ = 0, bad_time_ = 0, without_key_ = 0, root_without_key_ = 0, sts_calls_ = 0;
   std::optional<std::int64_t> first_, last_;
   std::string source_key_;
 };
@@ -86,10 +87,10 @@ class Aggregator {
 struct SourceRow {
   std::string vpc_id, ip;
   std::int64_t calls = 0;
-  bool own = false;          // an address of the account (inventory)
-  std::string owner_id;      // i-..., eip-..., SNAT entry
+  bool own = false;      // an address of the account (inventory)
+  std::string owner_id;  // i-..., eip-..., SNAT entry
   std::string owner_detail;
-  std::string instance_id;   // the instance behind it, when known
+  std::string instance_id;      // the instance behind it, when known
   std::optional<bool> allowed;  // by the key's policy; nullopt: no policy or not an address
 };
 
@@ -107,7 +108,7 @@ struct TrailFinding {
   Severity severity = Severity::kInfo;
   std::string rule;
   std::string akid;
-  std::string owner;               // "" when not in the vault
+  std::string owner;  // "" when not in the vault
   std::optional<std::string> app;
   bool in_vault = false;
   std::string message;
@@ -115,7 +116,7 @@ struct TrailFinding {
 };
 
 struct Report {
-  std::vector<KeyReport> keys;     // by calls, most first, then akid
+  std::vector<KeyReport> keys;          // by calls, most first, then akid
   std::vector<const VaultKey*> unused;  // vault keys with no call
   std::vector<TrailFinding> findings;   // severity (error first), rule, akid
 };

@@ -9,10 +9,14 @@ namespace akv::trail {
 
 const char* LayoutName(Layout layout) {
   switch (layout) {
-    case Layout::kEmpty: return "empty";
-    case Layout::kLines: return "json-lines";
-    case Layout::kArray: return "json-array";
-    case Layout::kValues: return "json-values";
+    case Layout::kEmpty:
+      return "empty";
+    case Layout::kLines:
+      return "json-lines";
+    case Layout::kArray:
+      return "json-array";
+    case Layout::kValues:
+      return "json-values";
   }
   return "unknown";
 }

@@ -27,9 +27,9 @@ enum class Layout { kEmpty, kLines, kArray, kValues };
 const char* LayoutName(Layout layout);
 
 struct ReadStats {
-  std::int64_t bytes = 0;     // decoded bytes read
-  RecordCounts records;       // events, malformed and non-event records
-  std::int64_t oversized = 0; // records over kMaxRecordBytes, skipped unread
+  std::int64_t bytes = 0;      // decoded bytes read
+  RecordCounts records;        // events, malformed and non-event records
+  std::int64_t oversized = 0;  // records over kMaxRecordBytes, skipped unread
   Layout layout = Layout::kEmpty;
 };
 

@@ -54,7 +54,8 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& pa
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
-      return Status::NotFound("no such file or folder: " + path, "give the events file or the folder it was downloaded to");
+      return Status::NotFound("no such file or folder: " + path,
+                              "give the events file or the folder it was downloaded to");
     }
     if (!fs::is_directory(st)) {
       out.push_back(path);

@@ -69,7 +69,9 @@ Status Inventory::LoadResponse(const void* value, const std::string& name) {
     for (const auto& page : doc) AKV_RETURN_IF_ERROR(LoadResponse(&page, name));
     return Status::Ok();
   }
-  if (!doc.is_object()) return Status::Format(name + ": not a DescribeInstances, DescribeEipAddresses or DescribeSnatTableEntries response");
+  if (!doc.is_object())
+    return Status::Format(name +
+                          ": not a DescribeInstances, DescribeEipAddresses or DescribeSnatTableEntries response");
   bool known = false;
   if (const json* list = ListOf(doc, "Instances", "Instance")) {
     known = true;

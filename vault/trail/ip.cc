@@ -200,7 +200,8 @@ std::optional<Cidr> ParseCidr(std::string_view text) {
     cidr.prefix = value;
     // Host bits must be zero.
     IpAddress masked = *ip;
-    for (int bit = value; bit < ip->bits(); ++bit) masked.bytes[bit / 8] &= static_cast<std::uint8_t>(~(0x80 >> (bit % 8)));
+    for (int bit = value; bit < ip->bits(); ++bit)
+      masked.bytes[bit / 8] &= static_cast<std::uint8_t>(~(0x80 >> (bit % 8)));
     if (!(masked == *ip)) return std::nullopt;
   }
   return cidr;

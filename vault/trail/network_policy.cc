@@ -25,7 +25,8 @@ bool AnyContains(const std::vector<Cidr>& cidrs, const IpAddress& ip) {
 
 bool IsVpcId(std::string_view text) {
   if (text.size() < 5 || text.size() > 64 || text.substr(0, 4) != "vpc-") return false;
-  return std::all_of(text.begin() + 4, text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+  return std::all_of(text.begin() + 4, text.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
 }
 
 bool NetworkPolicy::Allows(std::string_view vpc_id, const IpAddress& ip) const {
@@ -105,7 +106,8 @@ Status AddPolicyEntry(NetworkPolicy& policy, std::string_view entry) {
 
 Status Normalize(NetworkPolicy& policy) {
   SortCidrs(policy.internet);
-  std::sort(policy.vpcs.begin(), policy.vpcs.end(), [](const VpcRule& a, const VpcRule& b) { return a.vpc_id < b.vpc_id; });
+  std::sort(policy.vpcs.begin(), policy.vpcs.end(),
+            [](const VpcRule& a, const VpcRule& b) { return a.vpc_id < b.vpc_id; });
   for (VpcRule& rule : policy.vpcs) {
     if (rule.whole) rule.cidrs.clear();
     rule.whole = false;

@@ -77,18 +77,30 @@ Field TopField(std::string_view key, bool& flattened) {
 
 std::string* StringSlot(Event& e, Field f) {
   switch (f) {
-    case Field::kAccessKeyId: return &e.access_key_id;
-    case Field::kIdentityType: return &e.identity_type;
-    case Field::kUserName: return &e.user_name;
-    case Field::kAccountId: return &e.account_id;
-    case Field::kTime: return &e.event_time;
-    case Field::kName: return &e.event_name;
-    case Field::kService: return &e.service_name;
-    case Field::kSourceIp: return &e.source_ip;
-    case Field::kVpc: return &e.vpc_id;
-    case Field::kError: return &e.error_code;
-    case Field::kEventType: return &e.event_type;
-    default: return nullptr;
+    case Field::kAccessKeyId:
+      return &e.access_key_id;
+    case Field::kIdentityType:
+      return &e.identity_type;
+    case Field::kUserName:
+      return &e.user_name;
+    case Field::kAccountId:
+      return &e.account_id;
+    case Field::kTime:
+      return &e.event_time;
+    case Field::kName:
+      return &e.event_name;
+    case Field::kService:
+      return &e.service_name;
+    case Field::kSourceIp:
+      return &e.source_ip;
+    case Field::kVpc:
+      return &e.vpc_id;
+    case Field::kError:
+      return &e.error_code;
+    case Field::kEventType:
+      return &e.event_type;
+    default:
+      return nullptr;
   }
 }
 

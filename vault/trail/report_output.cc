@@ -10,7 +10,8 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::vector<std::pair<std::string, std::int64_t>> Top(const std::map<std::string, std::int64_t>& counts, std::size_t n) {
+std::vector<std::pair<std::string, std::int64_t>> Top(const std::map<std::string, std::int64_t>& counts,
+                                                      std::size_t n) {
   std::vector<std::pair<std::string, std::int64_t>> v(counts.begin(), counts.end());
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (v.size() > n) v.resize(n);
@@ -23,6 +24,8 @@ std::string OwnerText(const KeyReport& k) {
   return "owner " + m.owner + (m.app ? ", app " + *m.app : std::string(", personal key")) + ", " +
          std::string(KeyStatusName(m.status));
 }
+
+std::string DayText(std::int64_t day) { return FormatEventTime(day * 86400).substr(0, 10); }
 
 std::string Dump(const ojson& j, int indent = 2) { return j.dump(indent, ' ', false, ojson::error_handler_t::replace); }
 
@@ -83,6 +86,7 @@ ojson ReportJson(const ReportContext& ctx) {
   for (const auto& [role, n] : agg.sts_roles()) roles[role] = n;
   doc["sts"] = {{"calls", agg.sts_calls()}, {"roles", roles}};
   doc["inventory_addresses"] = ctx.inventory_addresses;
+  doc["vault_verified"] = ctx.vault_verified;
   ojson keys = ojson::array();
   for (const KeyReport& k : ctx.report->keys) {
     const KeyStats& s = *k.stats;
@@ -112,7 +116,7 @@ ojson ReportJson(const ReportContext& ctx) {
     j["calls_outside_policy"] = k.outside_policy;
     j["internet_calls_not_own"] = k.internet_not_own;
     ojson days = ojson::object();
-    for (const auto& [day, n] : s.per_day) days[day] = n;
+    for (const auto& [day, n] : s.per_day) days[DayText(day)] = n;
     j["calls_per_day"] = days;
     keys.push_back(j);
   }
@@ -148,11 +152,21 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (unsigned char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "&#xfffd;";
@@ -173,8 +187,8 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
   if (agg.first()) out << ", " << FormatEventTime(*agg.first()) << " to " << FormatEventTime(*agg.last());
   out << ".\n";
   if (in.records.malformed || in.oversized || agg.bad_time()) {
-    out << "Skipped: " << in.records.malformed << " malformed record(s), " << in.oversized
-        << " record(s) over 16 MB, " << agg.bad_time() << " event(s) without a valid eventTime.\n";
+    out << "Skipped: " << in.records.malformed << " malformed record(s), " << in.oversized << " record(s) over 16 MB, "
+        << agg.bad_time() << " event(s) without a valid eventTime.\n";
   }
   if (agg.outside_window()) out << agg.outside_window() << " event(s) outside --since/--until.\n";
   out << "Without an AccessKey (console): " << agg.without_key() << " (main account: " << agg.root_without_key()
@@ -197,7 +211,9 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
       out << "  " << (r.vpc_id.empty() ? "internet " : "vpc      ") << Printable(r.ip);
       if (!r.vpc_id.empty()) out << " in " << Printable(r.vpc_id);
       out << ": " << r.calls;
-      if (r.own) out << " [own: " << Printable(r.owner_id) << (r.owner_detail.empty() ? "" : " " + Printable(r.owner_detail)) << "]";
+      if (r.own)
+        out << " [own: " << Printable(r.owner_id) << (r.owner_detail.empty() ? "" : " " + Printable(r.owner_detail))
+            << "]";
       if (r.allowed) out << (*r.allowed ? " [policy: allowed]" : " [policy: OUTSIDE]");
       out << "\n";
     }
@@ -222,7 +238,9 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
     }
     out << "): " << Printable(f.message) << "\n    fix: " << Printable(f.fix) << "\n";
   }
-  out << ctx.report->findings.size() << " finding(s).\n";
+  out << ctx.report->findings.size() << " finding(s)"
+      << (ctx.vault_verified ? ", vault records and policies verified" : " (vault metadata not verified: --verify)")
+      << ".\n";
 }
 
 void WriteHtml(std::ostream& out, const ReportContext& ctx) {
@@ -263,12 +281,12 @@ void WriteHtml(std::ostream& out, const ReportContext& ctx) {
     for (const auto& [day, n] : s.per_day) {
       const long h = std::max<long>(1, static_cast<long>(60 * n / peak));
       out << "<rect x=\"" << i * 12 << "\" y=\"" << 62 - h << "\" width=\"10\" height=\"" << h << "\"><title>"
-          << HtmlEscape(day) << ": " << n << " calls</title></rect>";
+          << DayText(day) << ": " << n << " calls</title></rect>";
       ++i;
     }
     out << "</svg>\n";
     if (!s.per_day.empty()) {
-      out << "<p>" << HtmlEscape(s.per_day.begin()->first) << " &hellip; " << HtmlEscape(s.per_day.rbegin()->first)
+      out << "<p>" << DayText(s.per_day.begin()->first) << " &hellip; " << DayText(s.per_day.rbegin()->first)
           << "</p>\n";
     }
     out << "<table><tr><th>network</th><th>source</th><th>calls</th><th>account's own</th><th>policy</th></tr>\n";

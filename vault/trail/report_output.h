@@ -31,6 +31,7 @@ struct ReportContext {
   const InputSummary* input = nullptr;
   std::optional<std::string> since, until;  // as given (YYYY-MM-DD)
   std::size_t inventory_addresses = 0;
+  bool vault_verified = false;  // records and policies verified (unlocked)
 };
 
 // "abc\x1b[31m" -> "abc\x1b[31m" with the escape byte shown as \x1b.
