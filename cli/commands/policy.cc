@@ -44,7 +44,9 @@ Status RunPolicy(Context& ctx, const PolicyOptions& opts) {
   AKV_ASSIGN_OR_RETURN(VaultAndKey vk, UnlockVaultForKey(ctx, opts.akid));
   AKV_ASSIGN_OR_RETURN(auto stored, vk.vault->VerifiedKeyPolicy(opts.akid));
   trail::NetworkPolicy policy;
-  if (stored) AKV_ASSIGN_OR_RETURN(policy, trail::ParseStoredPolicy(*stored, opts.akid));
+  if (stored) {
+    AKV_ASSIGN_OR_RETURN(policy, trail::ParseStoredPolicy(*stored, opts.akid));
+  }
   if (!opts.clear && opts.allow.empty()) {
     Print(ctx, opts.akid, policy);
     return Status::Ok();

@@ -28,7 +28,7 @@ def gen(*args):
 class TrailTest(VaultTestCase):
     def setUp(self):
         super().setUp()
-        self.today = utc_today()
+        self.today = str(utc_today())
         self.init_vault()
         # The generator's vault: keys with their owner, app, status and policy.
         for n, line in enumerate(gen("keys").splitlines(), 1):
@@ -51,7 +51,10 @@ class TrailTest(VaultTestCase):
 
     def trail(self, *args, expect=16, **kw):
         r = self.run_akvault("trail", "--json", *args, "--instances", self.instances, **kw)
-        self.assertEqual(r.code, expect, r)
+        if expect is None:
+            self.assertIn(r.code, (0, 16), r)
+        else:
+            self.assertEqual(r.code, expect, r)
         self.assertNoSecretsIn(r)
         return json.loads(r.out)
 
@@ -148,7 +151,10 @@ class TrailTest(VaultTestCase):
         junk = self.path("junk.jsonl")
         with open(junk, "w") as f:
             f.write(lines[0] + "not json\n\x1b[31mred\x07\n" + lines[1][:40] + "\n")
-            f.write('{"eventName":"' + "x" * (100 << 20) + '"}\n')
+            f.write('{"eventName":"')
+            for _ in range(100):
+                f.write("x" * (1 << 20))
+            f.write('"}\n')
             f.write("".join(lines[2:]))
         report = self.trail(junk, timeout=300)
         self.assertEqual(report["input"]["skipped_malformed"], 3)
@@ -161,7 +167,7 @@ class TrailTest(VaultTestCase):
         deep = self.path("deep.json")
         with open(deep, "w") as f:
             f.write("[" + "[" * 1000000 + "]" * 1000000 + "," + lines[0].strip() + "]\n")
-        self.assertEqual(self.trail(deep)["input"]["events"], 1)
+        self.assertEqual(self.trail(deep, expect=None)["input"]["events"], 1)
         unbalanced = self.path("unbalanced.json")
         with open(unbalanced, "w") as f:
             f.write("[" + "{\"a\":" * 500000)
@@ -252,8 +258,15 @@ class TrailTest(VaultTestCase):
         # (docs/benchmarks.md measures the 200 MB file).
         events = self.path("big.jsonl")
         gen("events", "--count", 20000, "--shape", "jsonl", "--end-day", self.today, events)
-        r, peak_kib = self.run_akvault_peak_memory("trail", "--json", events, "--instances", self.instances)
-        self.assertEqual(r.code, 16, r)
+        # Through GNU time: a child forked from this (large) Python process
+        # starts with its resident size counted in its own peak.
+        if not os.path.exists("/usr/bin/time"):
+            self.skipTest("/usr/bin/time is not installed (Debian package time)")
+        proc = subprocess.run(["/usr/bin/time", "-f", "peak %M", AKVAULT, "trail", "--json", events, "--instances",
+                               self.instances], env=self.env(), cwd=self.home, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=300)
+        self.assertEqual(proc.returncode, 16, proc.stderr)
+        peak_kib = int(re.findall(r"^peak (\d+)$", proc.stderr.decode(), re.M)[-1])
         self.assertLess(peak_kib, 32 * 1024, "peak RSS %d KiB" % peak_kib)
 
     def test_howto_runs_as_written(self):

@@ -221,7 +221,12 @@ Status ReadEvents(ByteSource& source, const std::string& name, const EventSink& 
   Window w(source, stats);
   RecordParser parser(sink);
   AKV_ASSIGN_OR_RETURN(bool any, NextNonSpace(w));
-  // A UTF-8 byte order mark, as some Windows tools write.
+  // A UTF-8 byte order mark, as some Windows tools write (its three bytes
+  // may come in separate reads).
+  while (any && w.kept() < 3 && static_cast<unsigned char>(*w.begin()) == 0xEF) {
+    AKV_ASSIGN_OR_RETURN(bool more, w.More());
+    if (!more) break;
+  }
   if (any && w.kept() >= 3 && std::memcmp(w.begin(), "\xEF\xBB\xBF", 3) == 0) {
     w.Consume(w.begin() + 3);
     AKV_ASSIGN_OR_RETURN(any, NextNonSpace(w));

@@ -1,9 +1,17 @@
 #include "vault/trail/json_scan.h"
 
+#include <array>
 #include <cstring>
 
 namespace akv::trail::json {
 namespace {
+
+// The bytes that matter when skipping a container: quotes and brackets.
+constexpr auto kStructural = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'"', '{', '}', '[', ']'}) t[c] = true;
+  return t;
+}();
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -127,6 +135,9 @@ const char* SkipValue(const char* p, const char* end) {
   if (c == '{' || c == '[') {
     long depth = 0;
     while (p < end) {
+      // Most bytes of a skipped value are neither quotes nor brackets.
+      while (p < end && !kStructural[static_cast<unsigned char>(*p)]) ++p;
+      if (p == end) break;
       const char d = *p;
       if (d == '"') {
         p = SkipString(p, end);

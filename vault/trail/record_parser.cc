@@ -159,7 +159,7 @@ void RecordParser::Parse(std::string_view record, RecordCounts& counts) {
     return;
   }
   if (SkipWs(after, end) != end) {
-    ++counts.malformed;  // junk after the object
+    ++counts.malformed;  // junk after the object (whose events were read)
     return;
   }
   if (emitted == 0 && !wrapper) ++counts.not_event;

@@ -43,7 +43,8 @@ TEST(IpTest, CidrContainsAndRefusesHostBits) {
   EXPECT_EQ(ParseCidr("192.0.2.45/32")->ToString(), "192.0.2.45");
   EXPECT_TRUE(ParseCidr("0.0.0.0/0")->Contains(*ParseIp("198.51.100.1")));
   EXPECT_TRUE(ParseCidr("2001:db8::/32")->Contains(*ParseIp("2001:db8:1::1")));
-  EXPECT_TRUE(ParseCidr("10.0.0.0/7") == std::nullopt);  // 10 has bit 7 set
+  EXPECT_TRUE(ParseCidr("10.0.0.0/7"));                    // 10 = 0000101|0: no host bit set
+  EXPECT_TRUE(ParseCidr("11.0.0.0/7") == std::nullopt);  // 11 = 0000101|1
   for (const char* bad : {"10.0.0.1/8", "1.2.3.4/33", "1.2.3.4/-1", "1.2.3.4/08", "::/129", "1.2.3.4/", "/8"}) {
     EXPECT_FALSE(ParseCidr(bad)) << bad;
   }

@@ -97,7 +97,11 @@ TEST(RecordParserTest, EventsWithoutAccessKeyAreEventsToo) {
 }
 
 TEST(RecordParserTest, JunkIsCountedNotEmitted) {
-  for (const char* junk : {"not json", "[1,2]", "{\"eventTime\":", "{\"eventTime\":\"x\"} trailing", "{\"a\":tru}",
+  // Junk after a complete object: the object is read, the rest counted.
+  auto trailing = Parse("{\"eventTime\":\"x\"} trailing");
+  EXPECT_EQ(trailing.events.size(), 1u);
+  EXPECT_EQ(trailing.counts.malformed, 1);
+  for (const char* junk : {"not json", "[1,2]", "{\"eventTime\":", "{\"a\":tru}",
                            "{\"eventName\":\"x\",}", "\"str\"", "{\"eventName\":\"\\x\"}"}) {
     auto c = Parse(junk);
     EXPECT_TRUE(c.events.empty()) << junk;
