@@ -11,7 +11,7 @@ Rows:
   jq       jq computing only the per-key call counts and the VPC/internet split
   rg       rg -c accessKeyId FILE (the cost of reading the bytes)
 Targets (issue 13): trail <= 0.1 x jq, trail <= 3 x rg, trail peak RSS < 64 MB.
-Each command is a whole process reaped with os.wait4 (wall time, peak RSS);
+Each command is a whole process (wall time; peak RSS from GNU time);
 the three run interleaved round by round, the order rotating, after a warm-up
 round that also puts the file in the page cache. Medians are printed.
 With --parsers, also runs bench/trail_parsers.cc (akvault's reader, nlohmann
@@ -38,11 +38,16 @@ JQ_PROGRAM = ('reduce (inputs | select(.userIdentity.accessKeyId != null)) as $e
 
 
 def run(argv, env=None, stdout=subprocess.DEVNULL):
-    t0 = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - t0
-    return wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+    """Wall time and peak RSS (KiB) of one process. The peak comes from GNU
+    time: a child forked straight from this Python process has Python's own
+    resident size counted in its ru_maxrss."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name] + argv, env=env, stdout=stdout,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        _, status, _ = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - t0
+        return wall, int(rss.read().split()[-1]), os.waitstatus_to_exitcode(status)
 
 
 def main():
@@ -54,6 +59,8 @@ def main():
     p.add_argument("--keep", action="store_true")
     p.add_argument("--parsers")
     args = p.parse_args()
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("trail_bench: /usr/bin/time is required (apt-get install time)")
     for tool in ("jq", "rg"):
         if not shutil.which(tool):
             sys.exit("trail_bench: %s is required (apt-get install %s)" % (tool, "ripgrep" if tool == "rg" else tool))

@@ -1,6 +1,7 @@
 #include "vault/trail/json_scan.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace akv::trail::json {
@@ -12,6 +13,25 @@ constexpr auto kStructural = [] {
   for (unsigned char c : {'"', '{', '}', '[', ']'}) t[c] = true;
   return t;
 }();
+
+// The first '"' or '\\' in [p, end), or end: eight bytes at a time (the
+// has-zero-byte trick on each pattern; exact for the lowest match on a
+// little-endian load), since most strings are short keys and values where
+// a memchr call costs more than the scan.
+const char* FindQuoteOrBackslash(const char* p, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  while (end - p >= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    const std::uint64_t q = v ^ (kOnes * '"');
+    const std::uint64_t b = v ^ (kOnes * '\\');
+    const std::uint64_t hit = (((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHighs;
+    if (hit) return p + (__builtin_ctzll(hit) >> 3);
+    p += 8;
+  }
+  while (p < end && *p != '"' && *p != '\\') ++p;
+  return p;
+}
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -52,8 +72,7 @@ void AppendUtf8(std::string& out, unsigned cp) {
 // Decodes from p (just after the opening quote) up to the closing quote.
 const char* Decode(const char* p, const char* end, std::string& out) {
   while (p < end) {
-    const char* q = p;
-    while (q < end && *q != '"' && *q != '\\') ++q;
+    const char* q = FindQuoteOrBackslash(p, end);
     out.append(p, q);
     if (q == end) return nullptr;
     if (*q == '"') return q + 1;
@@ -116,14 +135,10 @@ const char* Decode(const char* p, const char* end, std::string& out) {
 const char* SkipString(const char* p, const char* end) {
   ++p;  // the opening quote
   for (;;) {
-    const void* hit = std::memchr(p, '"', static_cast<std::size_t>(end - p));
-    if (!hit) return nullptr;
-    const char* q = static_cast<const char*>(hit);
-    // The quote is escaped iff an odd number of backslashes precede it.
-    const char* b = q;
-    while (b > p && b[-1] == '\\') --b;
-    if (((q - b) & 1) == 0) return q + 1;
-    p = q + 1;
+    p = FindQuoteOrBackslash(p, end);
+    if (p >= end) return nullptr;
+    if (*p == '"') return p + 1;
+    p += 2;  // a backslash and the byte it escapes
   }
 }
 
@@ -175,8 +190,7 @@ const char* ReadString(const char* p, const char* end, std::string& out) {
 
 const char* ReadStringView(const char* p, const char* end, std::string& scratch, std::string_view& view) {
   const char* start = p + 1;
-  const char* q = start;
-  while (q < end && *q != '"' && *q != '\\') ++q;
+  const char* q = FindQuoteOrBackslash(start, end);
   if (q < end && *q == '"') {
     view = std::string_view(start, static_cast<std::size_t>(q - start));
     return q + 1;
