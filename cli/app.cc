@@ -41,6 +41,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"credential-process", AddCredentialProcessCommand},
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
+    {"trail", AddTrailCommand},     {"policy", AddPolicyCommand},
 };
 
 const NamedCommand* FindNamedCommand(std::string_view word) {
