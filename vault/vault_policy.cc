@@ -7,10 +7,19 @@
 
 namespace akv {
 
-Mac Vault::KeyPolicyMac(const std::string& akid, ByteView uuid, const std::string& policy) const {
+namespace vault_internal {
+
+Mac KeyPolicyMacUnder(const SecretBuffer& state_key, ByteView vault_id, const std::string& akid, ByteView uuid,
+                      const std::string& policy) {
   CanonicalWriter w("akvault/state/key-policy");
-  w.Field(keyring_.vault_id).Text(akid).Field(uuid).Text(policy);
-  return KeyedHash(subkeys_->state, {w.bytes()});
+  w.Field(vault_id).Text(akid).Field(uuid).Text(policy);
+  return KeyedHash(state_key, {w.bytes()});
+}
+
+}  // namespace vault_internal
+
+Mac Vault::KeyPolicyMac(const std::string& akid, ByteView uuid, const std::string& policy) const {
+  return vault_internal::KeyPolicyMacUnder(subkeys_->state, keyring_.vault_id, akid, uuid, policy);
 }
 
 Result<std::optional<std::pair<Mac, std::string>>> Vault::LoadKeyPolicy(const StoredKey& key) {

@@ -32,6 +32,9 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   // Compliance.
   AddTrailCommand(root, table);
   AddPolicyCommand(root, table);
+  // The session unlock.
+  AddUnlockCommand(root, table);
+  AddLockCommand(root, table);
 }
 
 }  // namespace akv::cli

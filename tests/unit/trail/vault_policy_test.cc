@@ -98,3 +98,26 @@ TEST_F(VaultPolicyTest, RemovingTheKeyRemovesItsPolicy) {
 
 }  // namespace
 }  // namespace akv
+
+namespace akv {
+namespace {
+
+// passwd --rekey re-MACs the policies under the new key with everything else.
+TEST_F(VaultPolicyTest, RekeyCarriesThePolicies) {
+  {
+    auto v = OpenUnlocked();
+    ASSERT_TRUE(v->SetKeyPolicy(kA, std::string(R"(["203.0.113.0/28"])")).ok());
+    auto rekeyed = v->Rekey(testing::Secret("another long passphrase"), std::nullopt);
+    ASSERT_TRUE(rekeyed.ok()) << rekeyed.status().ToString();
+  }
+  auto v = Vault::Open(path_, Vault::Access::kReadWrite, rng_, clock_);
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE((*v)->Unlock(testing::Secret("another long passphrase")).ok());
+  EXPECT_EQ(**(*v)->VerifiedKeyPolicy(kA), R"(["203.0.113.0/28"])");
+  auto report = (*v)->Check();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+}
+
+}  // namespace
+}  // namespace akv
