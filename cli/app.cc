@@ -44,6 +44,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"credential-process", AddCredentialProcessCommand},
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
+    {"trail", AddTrailCommand},     {"policy", AddPolicyCommand},
     {"unlock", AddUnlockCommand},   {"lock", AddLockCommand},
 };
 

@@ -190,6 +190,23 @@ class Vault {
   // `new_kdf` is given, never below the floor), then checkpoints so no copy
   // of the old wrap stays in the -wal or in freed pages.
   Status ChangePassphrase(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf);
+  // ---- Network policies (`akvault policy`, checked by `trail`). The text
+  // is a policy's canonical form (trail::NetworkPolicy::Canonical); its MAC
+  // binds the vault, the key's AKID and uuid, and the text, and is summed
+  // into the vault state. The verified reads are kTampered when a row fails.
+  Result<std::optional<std::string>> VerifiedKeyPolicy(const std::string& akid);
+  // Every policy row, verified (needs Unlock), in AKID order.
+  Status ForEachKeyPolicy(const std::function<Status(const std::string& akid, const std::string& policy)>& fn);
+  // The same rows as stored, unverified, for metadata reads without a
+  // passphrase (like `lint`); callers say so in their output.
+  Status ForEachStoredKeyPolicy(const std::function<Status(const std::string& akid, const std::string& policy)>& fn);
+  // The AKIDs that have a policy row, unverified (for `lint` without a
+  // passphrase: presence only).
+  Result<std::vector<std::string>> KeyPolicyAkids();
+  // Sets (or, with nullopt, removes) the key's policy, with an audit entry.
+  // kNotFound for a key the vault does not hold.
+  Status SetKeyPolicy(const std::string& akid, const std::optional<std::string>& policy);
+
   // `passwd --rekey`: a new random vault key wrapped under `new_passphrase`;
   // every record re-sealed, every distribution and config row and the whole
   // audit chain re-MACed under the new subkeys, in one write transaction that
@@ -218,6 +235,9 @@ class Vault {
   Status Checkpoint();
   Mac DistributionMac(const Distribution& row) const;
   Mac ConfigMac(const std::string& name, const std::string& value) const;
+  Mac KeyPolicyMac(const std::string& akid, ByteView uuid, const std::string& policy) const;
+  // Verifies the key's policy row (if any) and returns its MAC and text.
+  Result<std::optional<std::pair<Mac, std::string>>> LoadKeyPolicy(const StoredKey& key);
 
   std::unique_ptr<Database> db_;
   std::string path_;

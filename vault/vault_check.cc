@@ -105,6 +105,26 @@ Result<CheckReport> Vault::Check() {
       StateAdd(computed, mac);
     }
   }
+  {
+    AKV_ASSIGN_OR_RETURN(Statement policies,
+                         db_->Prepare("SELECT p.akid, p.policy, p.mac, k.uuid FROM key_policy p LEFT JOIN keys k "
+                                      "ON k.akid = p.akid ORDER BY p.akid"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, policies.Step());
+      if (!row) break;
+      const std::string akid = policies.Text(0);
+      if (policies.IsNull(3)) {
+        problem("network policy of " + akid + ": no such key (added outside akvault)");
+        continue;
+      }
+      const Mac mac = KeyPolicyMac(akid, policies.Blob(3), policies.Text(1));
+      if (!ConstantTimeEqual(mac, policies.Blob(2))) {
+        problem("network policy of " + akid + ": failed authentication");
+        continue;
+      }
+      StateAdd(computed, mac);
+    }
+  }
 
   Mac head = AuditGenesis(subkeys_->audit, keyring_.vault_id);
   std::int64_t expected_seq = 1;

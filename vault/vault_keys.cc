@@ -88,6 +88,7 @@ Status Vault::RemoveKey(const std::string& akid) {
   if (!key) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
   // Verify before subtracting: a tampered row's element was never added.
   AKV_RETURN_IF_ERROR(OpenKeyRecord(*key).status());
+  AKV_ASSIGN_OR_RETURN(auto policy, LoadKeyPolicy(*key));
   std::vector<Mac> dist_macs;
   AKV_RETURN_IF_ERROR(ForEachDistribution(akid, [&](const Distribution& d) {
     dist_macs.push_back(DistributionMac(d));
@@ -100,6 +101,12 @@ Status Vault::RemoveKey(const std::string& akid) {
   del_dist.Bind(1, akid);
   AKV_RETURN_IF_ERROR(del_dist.RunChanging(static_cast<std::int64_t>(dist_macs.size()),
                                            "deleting the distribution history of " + akid));
+  if (policy) {
+    AKV_ASSIGN_OR_RETURN(Statement del_policy, db_->Prepare("DELETE FROM key_policy WHERE akid = ?1"));
+    del_policy.Bind(1, akid);
+    AKV_RETURN_IF_ERROR(del_policy.RunChanging(1, "deleting the network policy of " + akid));
+    write->RemoveElement(policy->first);
+  }
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
   for (const Mac& mac : dist_macs) write->RemoveElement(mac);
   nlohmann::json detail = {{"owner", key->meta.owner},

@@ -114,6 +114,40 @@ Result<std::int64_t> Vault::Rekey(const SecretBuffer& new_passphrase, const std:
     StateAdd(new_state, mac);
   }
 
+  // Network policies (schema 7): verified, then MACed under the new key. The
+  // uuid they bind is the key's, which re-sealing leaves as it was.
+  struct PolicyRow {
+    std::string akid, policy;
+    Bytes mac, uuid;
+  };
+  std::vector<PolicyRow> policies;
+  {
+    AKV_ASSIGN_OR_RETURN(Statement all, db_->Prepare("SELECT p.akid, p.policy, p.mac, k.uuid FROM key_policy p LEFT JOIN "
+                                                     "keys k ON k.akid = p.akid ORDER BY p.akid"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      if (all.IsNull(3)) {
+        return Status::Tampered("a network policy for " + all.Text(0) + " has no key",
+                                "nothing was changed; run `akvault check`");
+      }
+      policies.push_back({all.Text(0), all.Text(1), all.Blob(2), all.Blob(3)});
+    }
+  }
+  AKV_ASSIGN_OR_RETURN(Statement update_policy, db_->Prepare("UPDATE key_policy SET mac = ?2 WHERE akid = ?1"));
+  for (const PolicyRow& row : policies) {
+    const Mac old_mac = vault_internal::KeyPolicyMacUnder(subkeys_->state, vault_id, row.akid, row.uuid, row.policy);
+    if (!ConstantTimeEqual(old_mac, row.mac)) {
+      return Status::Tampered("the network policy of " + row.akid + " failed authentication",
+                              "nothing was changed; run `akvault check`");
+    }
+    StateAdd(old_state, old_mac);
+    const Mac mac = vault_internal::KeyPolicyMacUnder(fresh.state, vault_id, row.akid, row.uuid, row.policy);
+    update_policy.Bind(1, row.akid).BindBlob(2, mac);
+    AKV_RETURN_IF_ERROR(update_policy.RunChanging(1, "re-authenticating the network policy of " + row.akid));
+    StateAdd(new_state, mac);
+  }
+
   // Only the vault's own rows are carried over: a row put back or deleted
   // behind akvault's back would otherwise be sealed into the new key.
   const VaultState& stored = write->state();

@@ -78,6 +78,9 @@ Result<Distribution> RowToDistribution(const Statement& row);
 // (Vault::DistributionMac/ConfigMac use the vault's own; a re-key the new one).
 Mac DistributionMacUnder(const SecretBuffer& state_key, ByteView vault_id, const Distribution& d);
 Mac ConfigMacUnder(const SecretBuffer& state_key, ByteView vault_id, const std::string& name, const std::string& value);
+// A network policy row's MAC (vault_policy.cc): binds the key's AKID and uuid.
+Mac KeyPolicyMacUnder(const SecretBuffer& state_key, ByteView vault_id, const std::string& akid, ByteView uuid,
+                      const std::string& policy);
 }  // namespace vault_internal
 
 }  // namespace akv

@@ -29,6 +29,9 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   AddPasswdCommand(root, table);
   AddLogCommand(root, table);
   AddCheckCommand(root, table);
+  // Compliance.
+  AddTrailCommand(root, table);
+  AddPolicyCommand(root, table);
   // The session unlock.
   AddUnlockCommand(root, table);
   AddLockCommand(root, table);

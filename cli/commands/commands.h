@@ -43,6 +43,8 @@ void AddKeygenCommand(CLI::App& root, CommandTable& table);
 void AddPasswdCommand(CLI::App& root, CommandTable& table);
 void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
+void AddTrailCommand(CLI::App& root, CommandTable& table);
+void AddPolicyCommand(CLI::App& root, CommandTable& table);
 void AddUnlockCommand(CLI::App& root, CommandTable& table);
 void AddLockCommand(CLI::App& root, CommandTable& table);
 

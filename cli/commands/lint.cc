@@ -4,6 +4,7 @@
 // policy setting are verified first. Exit E_POLICY (14) when a finding is at
 // or above --fail-on (default error).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <memory>
 
 #include "cli/commands/commands.h"
@@ -31,11 +32,17 @@ Status RunLint(Context& ctx, const LintOptions& opts) {
   policy.today = ctx.clock.Today();
   AKV_ASSIGN_OR_RETURN(policy.max_rotate_days, ConfigDays(*vault, "max-rotate-days"));
   Linter linter(policy);
+  // Which keys have a network policy: presence only without a passphrase;
+  // with one, each policy is verified where lint uses it.
+  AKV_ASSIGN_OR_RETURN(std::vector<std::string> with_policy, vault->KeyPolicyAkids());
+  std::sort(with_policy.begin(), with_policy.end());
   KeyFilter all;
   all.include_retired = true;
   AKV_RETURN_IF_ERROR(vault->ForEachKey(all, [&](const StoredKey& key) -> Status {
     if (verify) AKV_RETURN_IF_ERROR(vault->OpenKeyRecord(key).status());
     KeyExports exports;
+    exports.missing_network_policy = !std::binary_search(with_policy.begin(), with_policy.end(), key.meta.akid);
+    if (verify && !exports.missing_network_policy) AKV_RETURN_IF_ERROR(vault->VerifiedKeyPolicy(key.meta.akid).status());
     AKV_RETURN_IF_ERROR(vault->ForEachDistribution(key.meta.akid, [&](const Distribution& d) {
       if (!d.recipients.empty()) exports.exported_to_recipient = true;
       return Status::Ok();
@@ -71,7 +78,7 @@ Status RunLint(Context& ctx, const LintOptions& opts) {
 
 void AddLintCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<LintOptions>();
-  CLI::App* cmd = root.add_subcommand("lint", "policy findings: overdue keys, expired grace, too many keys, main account");
+  CLI::App* cmd = root.add_subcommand("lint", "policy findings: overdue keys, expired grace, too many keys, main account, no network policy");
   cmd->add_option("--fail-on", opts->fail_on, "exit 14 when a finding is at or above this level (default error)")
       ->check(CLI::IsMember({"info", "warning", "error"}));
   table.push_back({cmd, [opts](Context& ctx) { return RunLint(ctx, *opts); }});

@@ -38,9 +38,11 @@ class RotationLintTest(VaultTestCase):
         """{(rule, akid)} of every finding."""
         return {(f["rule"], f["akid"]) for f in self.lint(*args)}
 
-    def key(self, n, owner="alice", app="billing", created_offset=0, days=90, *extra):
+    def key(self, n, owner="alice", app="billing", created_offset=0, days=90, *extra, policy=True):
         self.add_secret_key(n, owner, app, "--created", day(self.today, created_offset), "--rotate-days", str(days),
                             *extra)
+        if policy:  # the fixtures of the other rules have a network policy, so no-network-policy stays quiet
+            self.ok("policy", fake_id(n), "--allow", "203.0.113.0/28", "--passphrase-file", self.passfile)
         return fake_id(n)
 
     def test_clean_vault_has_no_findings(self):
@@ -51,6 +53,21 @@ class RotationLintTest(VaultTestCase):
         self.assertEqual(r.out, "0 finding(s).\n")
         r = self.ok("lint", "--passphrase-file", self.passfile)
         self.assertEqual(r.out, "0 finding(s), records verified.\n")
+
+    def test_no_network_policy(self):
+        bare = self.key(1, "alice", "a", policy=False)
+        self.key(2, "alice", "b")
+        retired = self.key(3, "alice", "c", policy=False)
+        self.ok("retire", retired, "--passphrase-file", self.passfile)
+        findings = self.lint(expect=0)  # a warning
+        self.assertEqual([(f["rule"], f["akid"], f["severity"]) for f in findings],
+                         [("no-network-policy", bare, "warning")])
+        self.assertIn("akvault policy %s --allow" % bare, findings[0]["fix"])
+        self.assertEqual(self.run_akvault("lint", "--fail-on", "warning").code, 14)
+        # Verified with the passphrase: an edited policy row is refused.
+        self.assertEqual(self.run_akvault("lint", "--passphrase-file", self.passfile).code, 0)
+        self.sqlite("UPDATE key_policy SET policy = '[\"0.0.0.0/0\"]'")
+        self.refused("E_TAMPERED", "lint", "--passphrase-file", self.passfile)
 
     def test_overdue_and_due_soon(self):
         overdue = self.key(1, "alice", "a", -91)    # deadline yesterday
@@ -124,6 +141,7 @@ class RotationLintTest(VaultTestCase):
     def test_main_account(self):
         r = self.add_secret_key(1, "root", "legacy", "--main-account")
         self.assertIn("akvault: warning: recorded as the main account's AccessKey", r.err)
+        self.ok("policy", fake_id(1), "--allow", "203.0.113.0/28", "--passphrase-file", self.passfile)
         self.key(2, "root", "other")  # near miss: same owner, not the main account
         self.assertEqual(self.rules(), {("main-account", fake_id(1))})
         f = self.lint(expect=14)[0]
@@ -177,7 +195,7 @@ class RotationLintTest(VaultTestCase):
         self.assertIn("rotates every 120 days, more than the vault's limit of 90", findings[fake_id(3)]["message"])
         self.assertIn("--rotate-days 90", findings[fake_id(3)]["fix"])
         self.assertEqual(self.ok("config", "get", "max-rotate-days").out, "90\n")
-        self.assertEqual(self.log_json()[-2]["event"], "config")
+        self.assertEqual([e["event"] for e in self.log_json()][-3:], ["config", "add", "policy"])  # key() adds a policy
 
     def test_config_settings(self):
         r = self.ok("config", "list")

@@ -128,6 +128,12 @@ void Linter::Observe(const KeyMetadata& meta, const KeyExports& exports) {
   }
   const std::optional<Date> due = DueDateOf(meta);
   if (meta.status == KeyStatus::kActive) {
+    if (exports.missing_network_policy) {
+      Add(Severity::kWarning, "no-network-policy", meta, key + " may be used from any address (no network policy)",
+          "record where it runs (akvault policy " + meta.akid +
+              " --allow CIDR|vpc-ID; `akvault trail` suggests the sources), then apply `akvault policy " + meta.akid +
+              " --json` with aliyun ims SetAccessKeyPolicy");
+    }
     if (meta.rotate_days > policy_.max_rotate_days) {
       Add(Severity::kWarning, "rotation-period-too-long", meta,
           key + " rotates every " + Days(meta.rotate_days) + ", more than the vault's limit of " +

@@ -81,6 +81,9 @@ struct LintPolicy {
 
 struct KeyExports {
   bool exported_to_recipient = false;  // any bundle sealed to a machine identity
+  // The key has no network policy (`akvault policy`). False when unknown,
+  // so callers that do not look never get the finding.
+  bool missing_network_policy = false;
 };
 
 // The rules (keys that are not retired only):
@@ -91,6 +94,7 @@ struct KeyExports {
 //   error   main-account              main_account is set
 //   warning personal-key-on-server    no app, and exported to a machine identity
 //   warning rotation-period-too-long  active, rotate_days > max_rotate_days
+//   warning no-network-policy         active, and no network policy recorded
 //   info    due-soon                  active, deadline within kDueSoonDays (today included)
 //
 // Streams over the keys: Observe each key once, in any order, then Finish.
