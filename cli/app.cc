@@ -1,4 +1,5 @@
 #include "cli/app.h"
+#include "cli/scan_git_hook.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -41,6 +42,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"credential-process", AddCredentialProcessCommand},
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
+    {"scan", AddScanCommand},
 };
 
 const NamedCommand* FindNamedCommand(std::string_view word) {
@@ -188,6 +190,7 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
 }
 
 int RealMain(int argc, char** argv) {
+  RememberArgv(argc, argv);  // for `scan --git`, which may re-execute akvault-git
   auto hardened = HardenProcess();
   if (!hardened.ok()) {
     std::cerr << "akvault: error: " << hardened.status().message() << '\n';

@@ -29,6 +29,7 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   AddPasswdCommand(root, table);
   AddLogCommand(root, table);
   AddCheckCommand(root, table);
+  AddScanCommand(root, table);
 }
 
 }  // namespace akv::cli

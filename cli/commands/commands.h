@@ -43,5 +43,6 @@ void AddKeygenCommand(CLI::App& root, CommandTable& table);
 void AddPasswdCommand(CLI::App& root, CommandTable& table);
 void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
+void AddScanCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace akv::cli
