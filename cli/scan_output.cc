@@ -139,8 +139,7 @@ void WriteScanSarif(std::ostream& out, const std::vector<scan::Finding>& finding
     return ordered_json{{"id", id},
                         {"name", name},
                         {"shortDescription", {{"text", text}}},
-                        {"defaultConfiguration", {{"level", level}}},
-                        {"helpUri", "https://github.com/akvault/akvault/blob/main/docs/howto-leaks.md"}};
+                        {"defaultConfiguration", {{"level", level}}}};
   };
   ordered_json rules = ordered_json::array(
       {rule(scan::kKindVaultKey, "VaultKey", "An AccessKey held in the akvault vault (its ID or its secret)", "error"),
@@ -175,7 +174,6 @@ void WriteScanSarif(std::ostream& out, const std::vector<scan::Finding>& finding
                                       {{"driver",
                                         {{"name", "akvault"},
                                          {"version", "0.1.0"},
-                                         {"informationUri", "https://github.com/akvault/akvault"},
                                          {"rules", rules}}}}},
                                      {"columnKind", "unicodeCodePoints"},
                                      {"results", results}}})}};

@@ -44,7 +44,7 @@ void Decide(Finding& f) {
   if (!f.key) {
     f.kind = kKindUnknownKey;
     f.level = "error";
-    f.next_step = "not in the vault: find whose key " + id +
+    f.next_step = "find whose key " + id +
                   " is (RAM console, AccessKey list), rotate it, add the replacement with `akvault add`, and "
                   "remove this copy";
   } else if (f.key->status == "active") {
