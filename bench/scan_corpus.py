@@ -171,10 +171,13 @@ def main():
         k += 1
     with open(os.path.join(args.out, "truth.json"), "w") as f:
         json.dump(truth, f)
-    with open(os.path.join(args.out, "keys.csv"), "w") as f:
+    # The vault's keys, for `akvault import` (which refuses a CSV others can read).
+    csv_path = os.path.join(args.out, "keys.csv")
+    with open(os.open(csv_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write("AccessKey ID,AccessKey Secret\n")
         for akid, secret in truth["vault"]:
             f.write("%s,%s\n" % (akid, secret))
+    os.chmod(csv_path, 0o600)
     print("corpus: %d files, %d planted pairs, %d decoys in %s" % (made, planted, truth["decoys"], tree))
 
 

@@ -53,8 +53,10 @@ ordered_json FindingJson(const scan::Finding& f) {
     key["main_account"] = f.key->main_account;
     ordered_json bundles = ordered_json::array();
     for (const scan::BundleFact& b : f.key->bundles) {
-      bundles.push_back({{"bundle_id", b.bundle_id}, {"created", FormatUtcIso(b.created_at)},
-                         {"destination", b.destination}, {"mode", b.mode}});
+      bundles.push_back({{"bundle_id", b.bundle_id},
+                         {"created", FormatUtcIso(b.created_at)},
+                         {"destination", b.destination},
+                         {"mode", b.mode}});
     }
     key["bundles"] = bundles;
     j["vault"] = key;
@@ -62,15 +64,14 @@ ordered_json FindingJson(const scan::Finding& f) {
     j["vault"] = nullptr;
   }
   if (f.leak) {
-    j["security_center"] = {{"source", f.leak->source},      {"url", f.leak->url},
-                            {"status", f.leak->status},      {"deal_type", f.leak->deal_type},
+    j["security_center"] = {{"source", f.leak->source},       {"url", f.leak->url},
+                            {"status", f.leak->status},       {"deal_type", f.leak->deal_type},
                             {"user_type", f.leak->user_type}, {"ali_user_name", f.leak->user_name}};
     if (f.leak->detected_ms) j["security_center"]["detected"] = FormatUtcIso(*f.leak->detected_ms / 1000);
   }
   j["next_step"] = f.next_step;
   return j;
 }
-
 
 std::string Dump(const ordered_json& j) {
   // Invalid UTF-8 in a path becomes U+FFFD instead of an exception.
@@ -170,13 +171,10 @@ void WriteScanSarif(std::ostream& out, const std::vector<scan::Finding>& finding
   ordered_json sarif = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", ordered_json::array({{{"tool",
-                                      {{"driver",
-                                        {{"name", "akvault"},
-                                         {"version", "0.1.0"},
-                                         {"rules", rules}}}}},
-                                     {"columnKind", "unicodeCodePoints"},
-                                     {"results", results}}})}};
+      {"runs",
+       ordered_json::array({{{"tool", {{"driver", {{"name", "akvault"}, {"version", "0.1.0"}, {"rules", rules}}}}},
+                             {"columnKind", "unicodeCodePoints"},
+                             {"results", results}}})}};
   out << Dump(sarif) << "\n";
 }
 

@@ -30,7 +30,8 @@ Result<const SecretBuffer*> Vault::ScanKeyForWrite() {
   }
   SecretBuffer key(scan::kScanKeyBytes);
   rng_.Fill(key.span());
-  AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare("INSERT INTO scan_key (singleton, fp_key, mac) VALUES (1, ?1, ?2)"));
+  AKV_ASSIGN_OR_RETURN(Statement insert,
+                       db_->Prepare("INSERT INTO scan_key (singleton, fp_key, mac) VALUES (1, ?1, ?2)"));
   insert.BindBlob(1, key.span());
   insert.BindBlob(2, scan::ScanKeyMac(subkeys_->state, keyring_.vault_id, key.span()));
   AKV_RETURN_IF_ERROR(insert.Run());
@@ -68,8 +69,9 @@ Status Vault::DeleteFingerprint(const std::string& akid) {
 }
 
 Status Vault::BackfillFingerprints() {
-  AKV_ASSIGN_OR_RETURN(const std::int64_t missing,
-                       db_->QueryInt("SELECT count(*) FROM keys WHERE akid NOT IN (SELECT akid FROM scan_fingerprints)"));
+  AKV_ASSIGN_OR_RETURN(
+      const std::int64_t missing,
+      db_->QueryInt("SELECT count(*) FROM keys WHERE akid NOT IN (SELECT akid FROM scan_fingerprints)"));
   if (missing == 0) return Status::Ok();
   AKV_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
   AKV_ASSIGN_OR_RETURN(Statement keys, db_->Prepare(std::string("SELECT ") + vault_internal::kKeyColumns +
@@ -106,8 +108,7 @@ Result<scan::ScanIndex> Vault::LoadScanIndex() {
   if (has_key) {
     const Bytes bytes = key.Blob(0);
     if (bytes.size() != scan::kScanKeyBytes) {
-      return Status::Tampered("vault " + path_ + ": the leak scan's fingerprint key is damaged",
-                              "run `akvault check`");
+      return Status::Tampered("vault " + path_ + ": the leak scan's fingerprint key is damaged", "run `akvault check`");
     }
     index.key = SecretBuffer::CopyOf(bytes);
     AKV_ASSIGN_OR_RETURN(Statement rows, db_->Prepare("SELECT akid, id_fp, secret_fp FROM scan_fingerprints"));
@@ -127,8 +128,9 @@ Result<scan::ScanIndex> Vault::LoadScanIndex() {
       index.rows.push_back(std::move(fp));
     }
   }
-  AKV_ASSIGN_OR_RETURN(const std::int64_t missing,
-                       db_->QueryInt("SELECT count(*) FROM keys WHERE akid NOT IN (SELECT akid FROM scan_fingerprints)"));
+  AKV_ASSIGN_OR_RETURN(
+      const std::int64_t missing,
+      db_->QueryInt("SELECT count(*) FROM keys WHERE akid NOT IN (SELECT akid FROM scan_fingerprints)"));
   index.keys_without_fingerprint = static_cast<std::size_t>(missing);
   return index;
 }
@@ -147,7 +149,8 @@ void Vault::CheckFingerprints(std::vector<std::string>& problems) {
   }
   const SecretBuffer key = SecretBuffer::CopyOf(fp_key);
   const KeyedHasher hasher(key);
-  auto rows = db_->Prepare(std::string("SELECT f.akid, f.id_fp, f.secret_fp, f.mac, ") + "k.nonce IS NULL FROM "
+  auto rows = db_->Prepare(std::string("SELECT f.akid, f.id_fp, f.secret_fp, f.mac, ") +
+                           "k.nonce IS NULL FROM "
                            "scan_fingerprints f LEFT JOIN keys k ON k.akid = f.akid ORDER BY f.akid");
   if (!rows.ok()) return fail("leak scan fingerprints: " + rows.status().message());
   for (;;) {

@@ -157,8 +157,9 @@ Status RunScan(Context& ctx, const ScanOptions& opts) {
 void AddScanCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<ScanOptions>();
   CLI::App* cmd = root.add_subcommand(
-      "scan", "find AccessKeys in files, git history or Security Center leak reports (no passphrase; exit 15 "
-              "when any is found)");
+      "scan",
+      "find AccessKeys in files, git history or Security Center leak reports (no passphrase; exit 15 "
+      "when any is found)");
   cmd->add_option("path", opts->paths, "files or folders (default .); - for standard input");
   cmd->add_flag("--git", opts->git, "scan every blob of the repository's history (all refs)");
   cmd->add_flag("--staged", opts->staged, "scan what `git commit` would commit now (for a pre-commit hook)");

@@ -156,6 +156,29 @@ class TreeScanTest(ScanTestCase):
         self.assertIn("evil\\x1b[31m.txt", r.out)
 
 
+class FingerprintTest(ScanTestCase):
+    def test_backfill_on_unlock_and_check_catches_a_forged_fingerprint(self):
+        self.write("n.txt", "sk %s\n" % self.key_secret)
+        self.assertEqual(len(self.scan_json(self.tree)), 1)
+        # A vault from before schema 6: no fingerprints.
+        self.sqlite("DELETE FROM scan_fingerprints")
+        r = self.scan(self.tree, expect="OK")
+        self.assertIn("1 keys of the vault have no fingerprint yet", r.err)
+        self.ok("check", "--passphrase-file", self.passfile)  # unlocks: backfills
+        self.assertEqual(len(self.scan_json(self.tree)), 1)
+        # An attacker who rewrites a fingerprint hides the key from scan; check tells.
+        self.sqlite("UPDATE scan_fingerprints SET secret_fp = zeroblob(32)")
+        self.scan(self.tree, expect="OK")
+        r = self.run_akvault("check", "--passphrase-file", self.passfile)
+        self.assertNotEqual(r.code, 0, r)
+        self.assertIn("fingerprint of %s" % self.key_id, r.out + r.err)
+
+    def test_no_secret_or_fingerprint_key_in_clear_outside_the_vault(self):
+        self.write("n.txt", "sk %s\n" % self.key_secret)
+        self.scan_json(self.tree)
+        self.assertNoSecretOnDisk(self.key_secret, root=self.home)
+
+
 def git(cwd, *args, env=None):
     e = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
              GIT_COMMITTER_EMAIL="t@example.com", HOME=cwd)

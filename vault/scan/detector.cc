@@ -12,15 +12,13 @@
 namespace akv::scan {
 namespace {
 
-enum PatternId : unsigned { kIdPattern = 0, kTokenPattern = 1 };
+enum PatternId : unsigned { kIdPattern = 0 };
 
-// Vectorscan has no look-around, so the patterns only find where a candidate
-// could be, and Verify() checks the bounds on the bytes themselves: the ID
-// pattern fires once per "LTAI" followed by 12 alphanumerics (its literal
-// prefix lets Vectorscan skip most of the input), the token pattern once per
-// run of alphanumerics that reaches 30 characters after a non-alphanumeric.
+// Vectorscan has no look-around, so the pattern only finds where an ID could
+// be, and VerifyId() checks the bounds on the bytes themselves: it fires once
+// per "LTAI" followed by 12 alphanumerics, and its literal prefix lets
+// Vectorscan skip most of the input.
 constexpr const char* kIdRegex = "LTAI[A-Za-z0-9]{12}";
-constexpr const char* kTokenRegex = "(?:^|[^A-Za-z0-9])[A-Za-z0-9]{30}";
 
 struct RawHit {
   CandidateKind kind;
@@ -55,24 +53,40 @@ void VerifyId(Chunk& c, std::size_t end) {
   c.hits->push_back({CandidateKind::kAccessKeyId, start, length});
 }
 
-void VerifyToken(Chunk& c, std::size_t end) {
-  const std::size_t start = end - kSecretLength;
-  if (start > 0 && AlnumAt(c, start - 1)) return;
-  if (end < c.size && AlnumAt(c, end)) return;  // a longer run
-  if (end == c.size && !c.final) return;
-  if (end < c.carry) return;
-  c.hits->push_back({CandidateKind::kSecretToken, start, kSecretLength});
+int OnMatch(unsigned int /*id*/, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+            void* context) {
+  VerifyId(*static_cast<Chunk*>(context), static_cast<std::size_t>(to));
+  return 0;  // keep scanning
 }
 
-int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
-            void* context) {
-  auto& chunk = *static_cast<Chunk*>(context);
-  if (id == kIdPattern) {
-    VerifyId(chunk, static_cast<std::size_t>(to));
-  } else {
-    VerifyToken(chunk, static_cast<std::size_t>(to));
+// The 30-character tokens, without a pattern engine: any run of exactly 30
+// alphanumerics covers exactly one offset that is a multiple of 30, so only
+// those offsets are probed; a probe that lands on an alphanumeric measures
+// its run (left and right) and the next probe starts past the run. Each byte
+// is looked at about once at most, and text that is not alphanumeric is
+// skipped 30 bytes at a time. Measured against Vectorscan running
+// `(?:^|[^A-Za-z0-9])[A-Za-z0-9]{30}` beside the ID pattern, the whole scan
+// went from 2.4x ripgrep's time to under it (docs/benchmarks.md).
+void FindTokens(Chunk& c) {
+  constexpr std::size_t kN = kSecretLength;
+  std::size_t probe = 0;
+  while (probe < c.size) {
+    if (!AlnumAt(c, probe)) {
+      probe += kN;
+      continue;
+    }
+    std::size_t start = probe;  // measured leftwards, at most kN + 1 back
+    while (start > 0 && probe - start <= kN && AlnumAt(c, start - 1)) --start;
+    std::size_t end = probe + 1;  // the first byte after the run
+    while (end < c.size && AlnumAt(c, end)) ++end;
+    const bool decided = end < c.size || c.final;  // else the next chunk decides
+    if (end - start == kN && decided && end >= c.carry && !(start == 0 && c.carry > 0)) {
+      c.hits->push_back({CandidateKind::kSecretToken, start, kN});
+    }
+    // `end` is not alphanumeric: the next run starts after it, and covers a
+    // multiple of kN at or after end + 1.
+    probe = (end + kN) / kN * kN;
   }
-  return 0;  // keep scanning
 }
 
 bool IsContinuation(std::uint8_t c) { return (c & 0xC0) == 0x80; }
@@ -92,17 +106,19 @@ struct LineState {
       code_points = 0;
       tail = static_cast<const std::uint8_t*>(last) + 1;
     }
-    code_points += static_cast<std::uint64_t>(std::count_if(tail, to, [](std::uint8_t c) { return !IsContinuation(c); }));
+    code_points +=
+        static_cast<std::uint64_t>(std::count_if(tail, to, [](std::uint8_t c) { return !IsContinuation(c); }));
   }
 };
 
 // Scans one chunk and reports its candidates in order. `state` holds the
 // line and column at data[0] on entry, and at data[size - keep] on return.
-Status ScanChunk(hs_database* db, hs_scratch* scratch, Chunk chunk, std::uint64_t base, LineState& state,
+Status ScanChunk(hs_database* db, hs_scratch* scratch, bool tokens, Chunk chunk, std::uint64_t base, LineState& state,
                  std::size_t keep, std::vector<RawHit>& hits, const CandidateFn& fn) {
   hits.clear();
   chunk.hits = &hits;
   if (chunk.size > 0) {
+    if (tokens) FindTokens(chunk);
     hs_error_t err = hs_scan(db, reinterpret_cast<const char*>(chunk.data), static_cast<unsigned int>(chunk.size), 0,
                              scratch, OnMatch, &chunk);
     if (err != HS_SUCCESS) return Status::Internal("Vectorscan scan failed (error " + std::to_string(err) + ")");
@@ -114,7 +130,8 @@ Status ScanChunk(hs_database* db, hs_scratch* scratch, Chunk chunk, std::uint64_
   for (const RawHit& hit : hits) {
     cursor.Advance(chunk.data + at, chunk.data + hit.start);
     at = hit.start;
-    Candidate candidate{hit.kind, {base + hit.start, cursor.line, cursor.code_points + 1},
+    Candidate candidate{hit.kind,
+                        {base + hit.start, cursor.line, cursor.code_points + 1},
                         std::string_view(reinterpret_cast<const char*>(chunk.data + hit.start), hit.length)};
     fn(candidate);
   }
@@ -135,15 +152,11 @@ Detector::Scratch::~Scratch() {
 Result<std::unique_ptr<Detector>> Detector::Create(const Options& options) {
   std::vector<const char*> patterns = {kIdRegex};
   std::vector<unsigned> ids = {kIdPattern};
-  if (options.secret_tokens) {
-    patterns.push_back(kTokenRegex);
-    ids.push_back(kTokenPattern);
-  }
   std::vector<unsigned> flags(patterns.size(), 0);
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()),
-                       HS_MODE_BLOCK, nullptr, &db, &error) != HS_SUCCESS) {
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK,
+                       nullptr, &db, &error) != HS_SUCCESS) {
     std::string message = error != nullptr && error->message != nullptr ? error->message : "unknown error";
     hs_free_compile_error(error);
     return Status::Internal("compiling the scan patterns: " + message,
@@ -183,7 +196,8 @@ Status Detector::ScanStream(Scratch& scratch, const ReadFn& read, const Candidat
       size += got;
     }
     const std::size_t keep = final ? 0 : std::min(kCarryBytes, size);
-    AKV_RETURN_IF_ERROR(ScanChunk(db_, scratch.hs, {buffer, size, carry, final, nullptr}, base, state, keep, hits, fn));
+    AKV_RETURN_IF_ERROR(
+        ScanChunk(db_, scratch.hs, secret_tokens_, {buffer, size, carry, final, nullptr}, base, state, keep, hits, fn));
     if (final) return Status::Ok();
     std::memmove(buffer, buffer + size - keep, keep);
     base += size - keep;
@@ -195,7 +209,8 @@ Status Detector::ScanBuffer(Scratch& scratch, std::span<const std::uint8_t> data
   if (data.size() <= std::numeric_limits<unsigned int>::max()) {
     std::vector<RawHit> hits;
     LineState state;
-    return ScanChunk(db_, scratch.hs, {data.data(), data.size(), 0, true, nullptr}, 0, state, 0, hits, fn);
+    return ScanChunk(db_, scratch.hs, secret_tokens_, {data.data(), data.size(), 0, true, nullptr}, 0, state, 0, hits,
+                     fn);
   }
   std::size_t at = 0;
   return ScanStream(

@@ -1,5 +1,6 @@
-// Detector: finds candidate AccessKey IDs and 30-character secret tokens in a
-// stream of bytes, with Vectorscan (the maintained fork of Hyperscan).
+// Detector: finds candidate AccessKey IDs (with Vectorscan, the maintained
+// fork of Hyperscan) and 30-character secret tokens (a sampling scan, see
+// detector.cc) in a stream of bytes.
 //
 // Candidates are well-formed and bounded (id_rules.h): "LTAI" + exactly 12 or
 // 20 ASCII letters or digits, and (when asked for) runs of exactly 30 ASCII

@@ -50,8 +50,7 @@ void Decide(Finding& f) {
   } else if (f.key->status == "active") {
     f.kind = kKindVaultKey;
     f.level = f.key->main_account ? "critical" : "error";
-    f.next_step = "rotate: create a new AccessKey for " + f.key->owner +
-                  " in the console, `akvault rotate " + id +
+    f.next_step = "rotate: create a new AccessKey for " + f.key->owner + " in the console, `akvault rotate " + id +
                   " --new-id NEW_ID`, deliver it, then disable and delete " + id + "; remove this copy";
   } else {
     f.kind = kKindRetiredKey;
@@ -103,8 +102,9 @@ Result<std::vector<Finding>> ExplainLeaks(const std::vector<LeakRecord>& leaks, 
     if (leak.user_type == "master") {
       f.level = "critical";
       if (f.next_step.find("main-account") == std::string::npos) {
-        f.next_step += "; it is the main account's key (UserType master): critical, replace it with a RAM "
-                       "user's key";
+        f.next_step +=
+            "; it is the main account's key (UserType master): critical, replace it with a RAM "
+            "user's key";
       }
     }
     out.push_back(std::move(f));

@@ -38,12 +38,12 @@ struct KeyFacts {
 };
 
 struct Finding {
-  Hit hit;                       // location, what matched, the ID, the masked form
-  std::string kind;              // kKind*
-  std::string level;             // "critical" (main account, or a pending cloud leak) | "error" | "warning"
-  std::optional<KeyFacts> key;   // when the vault holds the key
+  Hit hit;                         // location, what matched, the ID, the masked form
+  std::string kind;                // kKind*
+  std::string level;               // "critical" (main account, or a pending cloud leak) | "error" | "warning"
+  std::optional<KeyFacts> key;     // when the vault holds the key
   std::optional<LeakRecord> leak;  // --leak-report
-  std::string next_step;         // one sentence
+  std::string next_step;           // one sentence
 };
 
 // Explains each hit. `vault` may be null (no vault: every key is unknown).

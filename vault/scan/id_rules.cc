@@ -27,9 +27,9 @@ namespace {
 // body after "LTAI". A random 20-character body contains a given 4-letter
 // word, ignoring case, with probability about 17 * (2/62)^4 = 2e-5, so the
 // cost in recall of a real key is negligible next to the noise it removes.
-constexpr std::array<std::string_view, 12> kPlaceholderWords = {
-    "example", "sample", "dummy", "placeholder", "your", "fake", "xxxx", "test", "demo", "changeme", "redacted",
-    "mock"};
+constexpr std::array<std::string_view, 12> kPlaceholderWords = {"example", "sample",   "dummy",    "placeholder",
+                                                                "your",    "fake",     "xxxx",     "test",
+                                                                "demo",    "changeme", "redacted", "mock"};
 
 bool ContainsIgnoringCase(std::string_view text, std::string_view word) {
   if (word.size() > text.size()) return false;

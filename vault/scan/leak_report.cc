@@ -65,8 +65,8 @@ Status Collect(const json& value, const std::string& name, std::vector<LeakRecor
     }
     return Status::Ok();
   }
-  if (value.contains("AccesskeyId") && (value.contains("GithubRepoName") || value.contains("Source") ||
-                                        value.contains("WhitelistStatus"))) {
+  if (value.contains("AccesskeyId") &&
+      (value.contains("GithubRepoName") || value.contains("Source") || value.contains("WhitelistStatus"))) {
     LeakRecord r;
     r.akid = Field(value, "AccesskeyId");
     if (!PlausibleId(r.akid)) return Status::Format(name + ": a leak detail has no valid AccesskeyId");

@@ -23,13 +23,13 @@ namespace akv::scan {
 
 struct LeakRecord {
   std::string akid;
-  std::string url;        // Url, or the GitHub repo and file of a detail
-  std::string status;     // pending | dealed | "" (a detail has none)
-  std::string deal_type;  // pending | manual | disable | add-whitelist | ""
-  std::string user_type;  // master | ram | ""
-  std::string user_name;  // AliUserName
+  std::string url;                          // Url, or the GitHub repo and file of a detail
+  std::string status;                       // pending | dealed | "" (a detail has none)
+  std::string deal_type;                    // pending | manual | disable | add-whitelist | ""
+  std::string user_type;                    // master | ram | ""
+  std::string user_name;                    // AliUserName
   std::optional<std::int64_t> detected_ms;  // GmtModified
-  std::string source;     // "DescribeAccesskeyLeakList" or "DescribeAccessKeyLeakDetail"
+  std::string source;                       // "DescribeAccesskeyLeakList" or "DescribeAccessKeyLeakDetail"
 };
 
 // kFormat naming `name` and what is wrong (not JSON, no leak records, a

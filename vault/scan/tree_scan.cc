@@ -9,45 +9,60 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <mutex>
 #include <thread>
 
 namespace akv::scan {
 namespace {
 
-// A bounded queue of file paths from the walking thread to the scanners, so
-// that a tree of any size never sits in memory as a whole.
-class PathQueue {
+// Work shared by the scanning threads, which also walk: a job is a folder to
+// list or a batch of files to scan. A thread lists a folder itself, scans
+// its files in batches of kBatch, keeps the last batch and hands the others
+// and every sub-folder to the queue. Handing work over one file at a time
+// cost more in thread wake-ups (on a loaded machine, a scheduler slice each)
+// than the scan of a small file.
+struct Job {
+  bool is_dir = false;
+  std::vector<std::string> paths;  // one folder, or files
+};
+
+class JobQueue {
  public:
-  void Push(std::string path) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return queue_.size() < kCapacity; });
-    queue_.push_back(std::move(path));
-    not_empty_.notify_one();
-  }
-  void Close() {
+  explicit JobQueue(unsigned workers) : workers_(workers) {}
+  void Push(Job job) {
     std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
+    jobs_.push_back(std::move(job));
+    ready_.notify_one();
   }
-  bool Pop(std::string& path) {
+  // The next job; false when every thread is idle and none is left.
+  bool Pop(Job& job) {
     std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
-    if (queue_.empty()) return false;
-    path = std::move(queue_.front());
-    queue_.pop_front();
-    not_full_.notify_one();
-    return true;
+    ++idle_;
+    for (;;) {
+      if (!jobs_.empty()) {
+        --idle_;
+        // Folders last in, first out (depth first keeps the queue short).
+        job = std::move(jobs_.back());
+        jobs_.pop_back();
+        return true;
+      }
+      if (idle_ == workers_) {
+        ready_.notify_all();
+        return false;
+      }
+      ready_.wait(lock);
+    }
   }
 
  private:
-  static constexpr std::size_t kCapacity = 4096;
   std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<std::string> queue_;
-  bool closed_ = false;
+  std::condition_variable ready_;
+  std::vector<Job> jobs_;
+  unsigned workers_;
+  unsigned idle_ = 0;
 };
+
+constexpr std::size_t kBatch = 64;
 
 struct FdCloser {
   int fd;
@@ -61,8 +76,8 @@ struct Partial {
   ScanSummary summary;
 };
 
-void ScanOneFile(const std::string& path, const Detector& detector, Detector::Scratch& scratch,
-                 const Matcher& matcher, Partial& out) {
+void ScanOneFile(const std::string& path, const Detector& detector, Detector::Scratch& scratch, const Matcher& matcher,
+                 Partial& out) {
   // O_NONBLOCK: a FIFO that replaced a file since the walk saw it must not
   // hang the scan; O_NOFOLLOW: nor may a symlink that replaced it.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -114,10 +129,12 @@ std::string Join(const std::string& dir, const char* name) {
   return path;
 }
 
-// Depth-first walk of `dir`: files go to the queue, folders are descended,
-// links and special files are counted and skipped. d_type saves a stat per
-// entry on every common file system.
-void Walk(const std::string& dir, PathQueue& queue, Partial& out) {
+// Lists `dir`: sub-folders go to the queue, files into batches (all but the
+// last handed to the queue, the last returned), links and special files are
+// counted and skipped. d_type saves a stat per entry on every common file
+// system.
+std::vector<std::string> ListFolder(const std::string& dir, JobQueue& queue, Partial& out) {
+  std::vector<std::string> batch;
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ELOOP || errno == ENOTDIR) {
@@ -125,15 +142,14 @@ void Walk(const std::string& dir, PathQueue& queue, Partial& out) {
     } else {
       out.summary.warnings.push_back("cannot read folder " + dir + ": " + std::strerror(errno));
     }
-    return;
+    return batch;
   }
   DIR* d = ::fdopendir(fd);
   if (d == nullptr) {
     ::close(fd);
     out.summary.warnings.push_back("cannot read folder " + dir + ": " + std::strerror(errno));
-    return;
+    return batch;
   }
-  std::vector<std::string> subdirs;
   while (dirent* e = ::readdir(d)) {
     const char* name = e->d_name;
     if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
@@ -144,9 +160,13 @@ void Walk(const std::string& dir, PathQueue& queue, Partial& out) {
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
     }
     if (type == DT_REG) {
-      queue.Push(Join(dir, name));
+      batch.push_back(Join(dir, name));
+      if (batch.size() == kBatch) {
+        queue.Push({false, std::move(batch)});
+        batch.clear();
+      }
     } else if (type == DT_DIR) {
-      subdirs.push_back(Join(dir, name));
+      queue.Push({true, {Join(dir, name)}});
     } else if (type == DT_LNK) {
       ++out.summary.skipped_links;
     } else {
@@ -154,9 +174,7 @@ void Walk(const std::string& dir, PathQueue& queue, Partial& out) {
     }
   }
   ::closedir(d);
-  // Sub-folders after the folder's files, and one folder handle open at a
-  // time, whatever the depth.
-  for (const std::string& sub : subdirs) Walk(sub, queue, out);
+  return batch;
 }
 
 void Merge(ScanSummary& into, ScanSummary&& part) {
@@ -177,8 +195,8 @@ void SortHits(std::vector<Hit>& hits) {
   });
 }
 
-Result<ScanSummary> ScanPaths(const std::vector<std::string>& paths, const Detector& detector,
-                              const Matcher& matcher, const TreeScanOptions& options) {
+Result<ScanSummary> ScanPaths(const std::vector<std::string>& paths, const Detector& detector, const Matcher& matcher,
+                              const TreeScanOptions& options) {
   // Every named path must exist before any work starts.
   std::vector<std::pair<std::string, mode_t>> roots;
   for (const std::string& path : paths) {
@@ -194,29 +212,30 @@ Result<ScanSummary> ScanPaths(const std::vector<std::string>& paths, const Detec
     AKV_ASSIGN_OR_RETURN(auto scratch, detector.NewScratch());
     scratches.push_back(std::move(scratch));
   }
-  PathQueue queue;
-  std::vector<Partial> parts(threads + 1);  // the last one is the walker's
-  std::vector<std::thread> workers;
-  for (unsigned i = 0; i < threads; ++i) {
-    workers.emplace_back([&, i] {
-      std::string path;
-      while (queue.Pop(path)) ScanOneFile(path, detector, *scratches[i], matcher, parts[i]);
-    });
-  }
-  Partial& walker = parts[threads];
+  JobQueue queue(threads);
+  std::vector<Partial> parts(threads);
   for (const auto& [path, mode] : roots) {
     if (S_ISDIR(mode)) {
-      Walk(path, queue, walker);
+      queue.Push({true, {path}});
     } else if (S_ISREG(mode)) {
-      queue.Push(path);
+      queue.Push({false, {path}});
     } else if (S_ISLNK(mode)) {
-      ++walker.summary.skipped_links;
-      walker.summary.warnings.push_back("not following the symbolic link " + path + "; name its target instead");
+      ++parts[0].summary.skipped_links;
+      parts[0].summary.warnings.push_back("not following the symbolic link " + path + "; name its target instead");
     } else {
-      ++walker.summary.skipped_special;
+      ++parts[0].summary.skipped_special;
     }
   }
-  queue.Close();
+  auto work = [&](unsigned i) {
+    Job job;
+    while (queue.Pop(job)) {
+      std::vector<std::string> files = job.is_dir ? ListFolder(job.paths[0], queue, parts[i]) : std::move(job.paths);
+      for (const std::string& file : files) ScanOneFile(file, detector, *scratches[i], matcher, parts[i]);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back(work, i);
+  work(0);
   for (std::thread& t : workers) t.join();
   ScanSummary summary;
   for (Partial& part : parts) Merge(summary, std::move(part.summary));

@@ -35,8 +35,8 @@ struct TreeScanOptions {
 
 // kNotFound when a given path does not exist; a file that cannot be read
 // mid-walk is a warning, not a failure.
-Result<ScanSummary> ScanPaths(const std::vector<std::string>& paths, const Detector& detector,
-                              const Matcher& matcher, const TreeScanOptions& options);
+Result<ScanSummary> ScanPaths(const std::vector<std::string>& paths, const Detector& detector, const Matcher& matcher,
+                              const TreeScanOptions& options);
 
 // Scans one stream (standard input), reported as path `name`.
 Result<ScanSummary> ScanStreamInput(const ReadFn& read, const std::string& name, const Detector& detector,

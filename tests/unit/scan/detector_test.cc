@@ -13,8 +13,8 @@
 namespace akv::scan {
 namespace {
 
-constexpr const char* kId = "LTAI5tQm9XbV2rKp7YwZ3nJd";  // 24 characters
-constexpr const char* kLegacy = "LTAIq7Rm2XkP9sVb";       // 16 characters
+constexpr const char* kId = "LTAI5tQm9XbV2rKp7YwZ3nJd";            // 24 characters
+constexpr const char* kLegacy = "LTAIq7Rm2XkP9sVb";                // 16 characters
 constexpr const char* kSecret = "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1";  // 30 characters
 
 struct Found {
@@ -54,27 +54,26 @@ std::vector<std::string> Tokens(const std::string& input) {
   return out;
 }
 
-
 TEST(DetectorSyntax, FindsTheIdInEverySyntax) {
   const std::string id = kId;
   const std::vector<std::string> inputs = {
-      "ALIBABA_CLOUD_ACCESS_KEY_ID=" + id + "\n",                          // dotenv
-      "access_key_id: " + id + "\n",                                        // YAML
-      "{\"AccessKeyId\":\"" + id + "\"}",                                   // JSON
-      "[default]\naccess_key_id = " + id + "\n",                           // INI
-      "client = AcsClient('" + id + "', secret, 'cn-hangzhou')",           // Python
-      "String ak = \"" + id + "\";",                                        // Java
-      "cfg.AccessKeyId = tea.String(\"" + id + "\")",                      // Go
-      "const ak = `" + id + "`;",                                           // JS template
-      "access_key = \"" + id + "\"",                                        // Terraform
-      "export ALICLOUD_ACCESS_KEY=" + id,                                   // shell, end of input
-      "2026-01-02 INFO GET /?AccessKeyId=" + id + "&Signature=abc",       // log, URL query
-      "AccessKey ID,AccessKey Secret\n" + id + "," + kSecret + "\n",      // console CSV
-      "<AccessKeyId>" + id + "</AccessKeyId>",                              // XML
-      "oss://" + id + ":" + kSecret + "@bucket/path",                      // oss URL
-      "我的AK是" + id + "，别外传",                                        // CJK glued on both sides
-      "ak=" + id + std::string("\0tail", 5),                               // NUL in a binary
-      "_" + id + "_",                                                       // underscores are not alnum
+      "ALIBABA_CLOUD_ACCESS_KEY_ID=" + id + "\n",                     // dotenv
+      "access_key_id: " + id + "\n",                                  // YAML
+      "{\"AccessKeyId\":\"" + id + "\"}",                             // JSON
+      "[default]\naccess_key_id = " + id + "\n",                      // INI
+      "client = AcsClient('" + id + "', secret, 'cn-hangzhou')",      // Python
+      "String ak = \"" + id + "\";",                                  // Java
+      "cfg.AccessKeyId = tea.String(\"" + id + "\")",                 // Go
+      "const ak = `" + id + "`;",                                     // JS template
+      "access_key = \"" + id + "\"",                                  // Terraform
+      "export ALICLOUD_ACCESS_KEY=" + id,                             // shell, end of input
+      "2026-01-02 INFO GET /?AccessKeyId=" + id + "&Signature=abc",   // log, URL query
+      "AccessKey ID,AccessKey Secret\n" + id + "," + kSecret + "\n",  // console CSV
+      "<AccessKeyId>" + id + "</AccessKeyId>",                        // XML
+      "oss://" + id + ":" + kSecret + "@bucket/path",                 // oss URL
+      "我的AK是" + id + "，别外传",                                   // CJK glued on both sides
+      "ak=" + id + std::string("\0tail", 5),                          // NUL in a binary
+      "_" + id + "_",                                                 // underscores are not alnum
   };
   for (const std::string& input : inputs) {
     EXPECT_EQ(Ids(input), std::vector<std::string>{id}) << input;
@@ -105,11 +104,11 @@ TEST(DetectorDecoys, RejectsLtaiInsideLongerTokens) {
 }
 
 TEST(DetectorDecoys, RejectsPlaceholdersAndMaskedIds) {
-  for (const char* decoy : {"LTAIxxxxxxxxxxxxxxxxxxxx", "LTAI5tXXXXXXXXXXXXXXXXXX", "LTAI****************",
-                            "LTAI5t****", "LTAI5tEXAMPLEEXAMPLE1234", "LTAIyourAccessKeyId12345",
-                            "LTAI00000000000000000000", "LTAI12345678901234567890", "LTAIabcdefghijklmnopqrst",
-                            "LTAIAAAAAAAAAAAA", "LTAI1234567890ab", "LTAI5tSampleKey9Xb2rKp7W",
-                            "LTAI${ACCESS_KEY_ID_VALUE}", "LTAI{{ .Values.ak }}", "LTAI5tDummyQm9XbV2rKp7Yw"}) {
+  for (const char* decoy :
+       {"LTAIxxxxxxxxxxxxxxxxxxxx", "LTAI5tXXXXXXXXXXXXXXXXXX", "LTAI****************", "LTAI5t****",
+        "LTAI5tEXAMPLEEXAMPLE1234", "LTAIyourAccessKeyId12345", "LTAI00000000000000000000", "LTAI12345678901234567890",
+        "LTAIabcdefghijklmnopqrst", "LTAIAAAAAAAAAAAA", "LTAI1234567890ab", "LTAI5tSampleKey9Xb2rKp7W",
+        "LTAI${ACCESS_KEY_ID_VALUE}", "LTAI{{ .Values.ak }}", "LTAI5tDummyQm9XbV2rKp7Yw"}) {
     EXPECT_TRUE(Ids(std::string("ak: ") + decoy + "\n").empty()) << decoy;
   }
 }

@@ -26,8 +26,8 @@ TEST(LeakReport, ReadsAListPage) {
 TEST(LeakReport, ReadsDetailsArraysAndOnePerLine) {
   const std::string detail =
       R"({"AccesskeyId":"LTAIq7Rm2XkP9sVb","Source":"GitHub","GithubRepoName":"a/b","GithubFileName":"x.py"})";
-  auto lines = ParseLeakReport(std::string(R"({"AccessKeyLeakList":[{"AccesskeyId":"LTAI1"}]})") + "\n" + detail,
-                               "two.json");
+  auto lines =
+      ParseLeakReport(std::string(R"({"AccessKeyLeakList":[{"AccesskeyId":"LTAI1"}]})") + "\n" + detail, "two.json");
   ASSERT_TRUE(lines.ok()) << lines.status().ToString();
   ASSERT_EQ(lines->size(), 2u);
   EXPECT_EQ((*lines)[1].url, "github.com/a/b x.py");
