@@ -31,21 +31,44 @@ def run(argv, **kw):
     return subprocess.run(argv, check=False, capture_output=True, **kw)
 
 
+CPU = {}  # last median CPU seconds (user + system, children included) per command
+
+
 def timed(argv, shell=False, env=None):
-    """Wall time and peak RSS (KiB) of one run; output discarded."""
+    """Wall time, peak RSS (KiB) and CPU seconds of one run; output discarded."""
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(p.pid, 0)
-    return time.perf_counter() - t0, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    cpu = usage.ru_utime + usage.ru_stime
+    if shell:  # a pipeline: its processes are the shell's children
+        import resource
+        cpu = None
+    return wall, usage.ru_maxrss, cpu
 
 
 def median_of(argv, rounds, shell=False, env=None):
-    times, rss = [], 0
+    """Median wall time and peak RSS; the median CPU time goes to CPU[key].
+    On a loaded machine wall time is mostly waiting for a core: the CPU
+    time shows the work itself."""
+    times, cpus, rss = [], [], 0
     for _ in range(rounds):
-        t, m, _ = timed(argv, shell, env)
+        if shell:
+            import resource
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t, m, cpu = timed(argv, shell, env)
+        if shell:
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         times.append(t)
+        cpus.append(cpu)
         rss = max(rss, m)
+    CPU[" ".join(argv) if not shell else argv] = statistics.median(cpus)
     return statistics.median(times), rss
+
+
+def cpu_of(argv):
+    return CPU[argv if isinstance(argv, str) else " ".join(argv)]
 
 
 def main():
@@ -104,9 +127,16 @@ def main():
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs)
     for _ in range(2):  # warm the page cache
         timed(["rg", "-uuu", "-a", "-j2", "-c", RG_REGEX, tree])
-    t_rg, _ = median_of(["rg", "-uuu", "-a", "-j2", "-c", RG_REGEX, tree], args.rounds)
-    t_av, m_av = median_of([akv, "scan", "--json", tree], args.rounds, env=env)
-    t_nv, m_nv = median_of([akv, "scan", "--no-vault", "--json", tree], args.rounds, env=env)
+    rg_cmd = ["rg", "-uuu", "-a", "-j2", "-c", RG_REGEX, tree]
+    av_cmd = [akv, "scan", "--json", tree]
+    nv_cmd = [akv, "scan", "--no-vault", "--json", tree]
+    t_rg, _ = median_of(rg_cmd, args.rounds)
+    t_av, m_av = median_of(av_cmd, args.rounds, env=env)
+    t_nv, m_nv = median_of(nv_cmd, args.rounds, env=env)
+    rows.append(("tree: CPU seconds (user + system): akvault vault / no vault / rg",
+                 "%.3f / %.3f / %.3f" % (cpu_of(av_cmd), cpu_of(nv_cmd), cpu_of(rg_cmd)),
+                 "ratio %.2f / %.2f" % (cpu_of(av_cmd) / max(cpu_of(rg_cmd), 1e-3),
+                                        cpu_of(nv_cmd) / max(cpu_of(rg_cmd), 1e-3)), "-"))
     ratio = t_av / t_rg
     ok &= ratio <= 1.0 and max(m_av, m_nv) < 50 * 1024
     rows.append(("tree %.0f MB: akvault scan (vault) vs rg -uuu -a -j2" % (size / 1e6),
@@ -140,7 +170,10 @@ def main():
     ref = "git -C %s cat-file --batch-all-objects --batch | rg -a -c '%s'" % (repo, RG_REGEX)
     timed(ref, shell=True)
     t_git_ref, _ = median_of(ref, args.rounds, shell=True)
-    t_git, m_git = median_of([akv, "scan", "--git", "--no-vault", "--json", repo], args.rounds, env=env)
+    git_cmd = [akv, "scan", "--git", "--no-vault", "--json", repo]
+    t_git, m_git = median_of(git_cmd, args.rounds, env=env)
+    rows.append(("--git: CPU seconds akvault / git cat-file + rg", "%.3f / %.3f" % (cpu_of(git_cmd), cpu_of(ref)),
+                 "ratio %.2f" % (cpu_of(git_cmd) / max(cpu_of(ref), 1e-3)), "-"))
     gr = t_git / t_git_ref
     ok &= gr <= 1.5
     rows.append(("--git (4 commits, gc'd): akvault vs `git cat-file --batch-all-objects --batch` piped to rg",

@@ -19,6 +19,7 @@ class MigrationTest : public VaultFixture {
   void DowngradeTo(int target) {
     auto db = Database::Open(path_, Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
+    if (target < 6) { ASSERT_TRUE((*db)->Exec("DROP TABLE scan_fingerprints; DROP TABLE scan_key;").ok()); }
     if (target < 4) {
       ASSERT_TRUE((*db)->Exec("DROP INDEX keys_by_due_date_akid; DROP INDEX keys_by_owner_app_akid; "
                               "CREATE INDEX keys_by_due_date ON keys(due_date) WHERE due_date IS NOT NULL;")
@@ -42,15 +43,21 @@ class MigrationTest : public VaultFixture {
   }
 };
 
+// Numbers are reserved per work stream (COMMON.md: integrity 005 and 008+,
+// scan 006, trail 007), so a branch may have a gap until the others land:
+// versions start at 1 and strictly increase.
 TEST_F(MigrationTest, SchemaFilesAreNumberedFromOne) {
   const auto& all = SchemaMigrations();
   ASSERT_FALSE(all.empty());
-  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].version, static_cast<int>(i) + 1) << all[i].name;
-  EXPECT_EQ(CurrentSchemaVersion(), 4);
+  EXPECT_EQ(all[0].version, 1);
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_GT(all[i].version, all[i - 1].version) << all[i].name;
+  EXPECT_EQ(CurrentSchemaVersion(), 6);
 }
 
 TEST_F(MigrationTest, EveryEarlierVersionMigratesAndVerifies) {
-  for (int from = 1; from < CurrentSchemaVersion(); ++from) {
+  for (const Migration& earlier : SchemaMigrations()) {
+    const int from = earlier.version;
+    if (from == CurrentSchemaVersion()) break;
     SCOPED_TRACE("from version " + std::to_string(from));
     {
       auto v = OpenUnlocked();
