@@ -153,7 +153,7 @@ def main():
         shutil.copytree(tree, repo, symlinks=True)
         genv = dict(os.environ, GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@x", GIT_COMMITTER_NAME="b",
                     GIT_COMMITTER_EMAIL="b@x")
-        g = ["git", "-c", "init.defaultBranch=main", "-c", "core.excludesFile=/dev/null"]
+        g = ["git", "-c", "init.defaultBranch=main", "-c", "core.excludesFile=/dev/null", "-c", "gc.auto=0"]
         subprocess.run(g + ["init", "-q"], cwd=repo, check=True, env=genv)
         subprocess.run(g + ["add", "-A", "-f", "."], cwd=repo, check=True, env=genv)
         subprocess.run(g + ["commit", "-q", "-m", "c0"], cwd=repo, check=True, env=genv)
