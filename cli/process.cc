@@ -37,4 +37,6 @@ Result<std::string> HardenProcess() {
   return std::string();
 }
 
+bool ProcessIsDumpable() { return ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0; }
+
 }  // namespace akv::cli

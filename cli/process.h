@@ -15,4 +15,8 @@ namespace akv::cli {
 // reported, not fatal (E8).
 Result<std::string> HardenProcess();
 
+// True when the same user could ptrace or core-dump this process
+// (prctl PR_GET_DUMPABLE), i.e. HardenProcess did not run or was undone.
+bool ProcessIsDumpable();
+
 }  // namespace akv::cli

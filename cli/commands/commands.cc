@@ -30,6 +30,9 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   AddLogCommand(root, table);
   AddCheckCommand(root, table);
   AddScanCommand(root, table);
+  // The session unlock.
+  AddUnlockCommand(root, table);
+  AddLockCommand(root, table);
 }
 
 }  // namespace akv::cli

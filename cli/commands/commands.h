@@ -44,5 +44,7 @@ void AddPasswdCommand(CLI::App& root, CommandTable& table);
 void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
 void AddScanCommand(CLI::App& root, CommandTable& table);
+void AddUnlockCommand(CLI::App& root, CommandTable& table);
+void AddLockCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace akv::cli

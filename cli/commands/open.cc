@@ -33,8 +33,7 @@ Status ResolveOwner(const std::string& user, WriteOptions& write) {
     return Status::Permission("--chown needs root", "run the install as root, or drop --chown to keep the file yours");
   }
   AKV_ASSIGN_OR_RETURN(UserIds ids, LookUpUser(user));
-  write.owner_uid = ids.uid;
-  write.owner_gid = ids.gid;
+  write.as_user = UserIdentity{ids.uid, ids.gid};
   return Status::Ok();
 }
 
@@ -50,8 +49,10 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
   const SecureArena::Scope arena_scope(arena);
   const auto format = ParseCredentialFormat(opts.format);
   if (!format) return Status::Usage("--format must be env, json, ini or aliyun");
-  if (!opts.source.key.empty()) return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");
+  if (!opts.source.key.empty())
+    return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");
   WriteOptions write;
+  write.what = "--out";
   write.replace = opts.force;
   if (!opts.chown.empty()) {
     if (opts.out.empty()) return Status::Usage("--chown needs --out FILE");
@@ -60,7 +61,7 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
   // Refuse a taken destination before any password is asked or KDF is run.
   if (!opts.out.empty()) {
     AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.out, "--out"));
-    AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", opts.force));
+    AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", write));
   }
   AKV_ASSIGN_OR_RETURN(std::vector<LoadedCredential> creds, LoadCredentials(ctx, opts.source, "open"));
   std::vector<Credential> view;
@@ -85,11 +86,13 @@ void AddOpenCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<OpenCommandOptions>();
   CLI::App* cmd = root.add_subcommand("open", "decrypt a bundle into a credentials file (no vault needed)");
   AddSourceOptions(cmd, opts->source, /*allow_key=*/false);
-  cmd->add_option("--format", opts->format, "env (default), json, ini (~/.alibabacloud/credentials) or aliyun (~/.aliyun/config.json)")
+  cmd->add_option("--format", opts->format,
+                  "env (default), json, ini (~/.alibabacloud/credentials) or aliyun (~/.aliyun/config.json)")
       ->check(CLI::IsMember({"env", "json", "ini", "aliyun"}));
   cmd->add_option("--out", opts->out, "write here (0600, atomically, never through a symlink) instead of stdout");
   cmd->add_flag("--force", opts->force, "replace an existing --out file (atomically)");
-  cmd->add_option("--chown", opts->chown, "as root: give the written file to this user (e.g. the service user)");
+  cmd->add_option("--chown", opts->chown,
+                  "as root: create the file (and missing folders) as this user, who owns them (e.g. the service user)");
   cmd->add_option("--region", opts->region, "region_id for the aliyun format (default cn-hangzhou)");
   table.push_back({cmd, [opts](Context& ctx) { return RunOpen(ctx, *opts); }});
 }

@@ -39,6 +39,7 @@ EXIT = {
     "E_DUE": 13,
     "E_POLICY": 14,
     "E_LEAK": 15,
+    "E_NOSESSION": 22,
 }
 
 def akvault_argv(args, env=None):
