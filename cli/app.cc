@@ -1,4 +1,5 @@
 #include "cli/app.h"
+#include "cli/scan_git_hook.h"
 
 #include <unistd.h>
 
@@ -45,6 +46,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
     {"trail", AddTrailCommand},     {"policy", AddPolicyCommand},
+    {"scan", AddScanCommand},
     {"unlock", AddUnlockCommand},   {"lock", AddLockCommand},
 };
 
@@ -193,6 +195,7 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
 }
 
 int RealMain(int argc, char** argv) {
+  RememberArgv(argc, argv);  // for `scan --git`, which may re-execute akvault-git
   auto hardened = HardenProcess();
   if (!hardened.ok()) {
     std::cerr << "akvault: error: " << hardened.status().message() << '\n';

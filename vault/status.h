@@ -33,6 +33,7 @@ enum class Code {
   kInput,       // refused secret input: empty, bad characters, no terminal
   kDue,         // `due`: at least one key is listed
   kPolicy,      // `lint`: a finding at or above --fail-on
+  kLeak,        // `scan`: an AccessKey was found
   kCompliance,  // `trail`: a compliance finding at error level
   kNoSession,   // `unlock`: this login session cannot hold an unlock safely
 };
@@ -67,6 +68,7 @@ class [[nodiscard]] Status {
   static Status Input(std::string msg, std::string hint = "") { return {Code::kInput, std::move(msg), std::move(hint)}; }
   static Status Due(std::string msg, std::string hint = "") { return {Code::kDue, std::move(msg), std::move(hint)}; }
   static Status Policy(std::string msg, std::string hint = "") { return {Code::kPolicy, std::move(msg), std::move(hint)}; }
+  static Status Leak(std::string msg, std::string hint = "") { return {Code::kLeak, std::move(msg), std::move(hint)}; }
   static Status Compliance(std::string msg, std::string hint = "") { return {Code::kCompliance, std::move(msg), std::move(hint)}; }
   static Status NoSession(std::string msg, std::string hint = "") { return {Code::kNoSession, std::move(msg), std::move(hint)}; }
   // errno-based I/O failure: "<what> <path>: <strerror>".

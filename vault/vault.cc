@@ -230,6 +230,7 @@ Result<std::unique_ptr<Vault>> Vault::OpenImpl(const std::string& path, Access a
     return MigrateToCurrent(*db);  // reports "newer than this akvault"
   }
   std::unique_ptr<Vault> vault(new Vault(std::move(db), path, rng, clock));
+  vault->writable_ = !read_only;
   AKV_RETURN_IF_ERROR(vault->LoadKeyring());
   return vault;
 }
@@ -264,6 +265,10 @@ Status Vault::Unlock(const SecretBuffer& passphrase) {
   AKV_ASSIGN_OR_RETURN(SecretBuffer vault_key, UnwrapVaultKey(keyring_, passphrase));
   subkeys_ = DeriveVaultSubkeys(vault_key);
   vault_key_ = std::move(vault_key);
+  // Best effort: a vault that cannot be written now (a busy lock, a full
+  // disk) gets its fingerprints at a later unlock; `scan` counts the keys
+  // that have none and says so.
+  if (writable_) (void)BackfillFingerprints();
   return Status::Ok();
 }
 

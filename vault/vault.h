@@ -27,6 +27,7 @@
 #include "vault/key_record.h"
 #include "vault/keyring.h"
 #include "vault/record_codec.h"
+#include "vault/scan/fingerprint.h"
 #include "vault/state_mac.h"
 #include "vault/status.h"
 
@@ -149,6 +150,10 @@ class Vault {
                             const std::function<Status(const KeyMetadata&)>& fn);
   Status ForEachAuditEntry(const std::function<Status(const AuditEntry&)>& fn);
   Status ForEachDistribution(const std::string& akid, const std::function<Status(const Distribution&)>& fn);
+  // The leak scan's fingerprints (vault_fingerprints.cc): the scan key and
+  // every key's ID and secret fingerprint, read without the passphrase, and
+  // so unverified (`check` verifies them). kTampered for malformed rows.
+  Result<scan::ScanIndex> LoadScanIndex();
   // A config value as stored (unverified; Unlock + VerifiedConfig to trust it).
   Result<std::optional<std::string>> ConfigValue(const std::string& name);
 
@@ -233,6 +238,16 @@ class Vault {
                     const ImportOrder* order);
   Status RequireUnlocked() const;
   Status Checkpoint();
+  // Fingerprints (vault_fingerprints.cc), inside the caller's transaction.
+  // ScanKeyForWrite creates the vault's scan key on first use and verifies
+  // a stored one (kTampered).
+  Result<const SecretBuffer*> ScanKeyForWrite();
+  Status WriteFingerprints(const std::vector<std::pair<std::string_view, ByteView>>& keys);
+  Status DeleteFingerprint(const std::string& akid);
+  // Unlock(): fingerprints for keys that have none (added before schema 6),
+  // when the vault was opened for writing. Best effort.
+  Status BackfillFingerprints();
+  void CheckFingerprints(std::vector<std::string>& problems);
   Mac DistributionMac(const Distribution& row) const;
   Mac ConfigMac(const std::string& name, const std::string& value) const;
   Mac KeyPolicyMac(const std::string& akid, ByteView uuid, const std::string& policy) const;
@@ -246,6 +261,8 @@ class Vault {
   KeyringHeader keyring_;
   SecretBuffer vault_key_;  // kept for passwd, which re-wraps it
   std::optional<VaultSubkeys> subkeys_;
+  std::optional<SecretBuffer> scan_key_;  // loaded or created by ScanKeyForWrite
+  bool writable_ = false;
 };
 
 // The default vault path: $HOME/.akvault/vault.db.

@@ -188,6 +188,7 @@ Result<CheckReport> Vault::Check() {
   } else if (!stored_state_matches) {
     rows_differ();  // the tag cannot be checked without the audit head
   }
+  CheckFingerprints(report.problems);  // vault_fingerprints.cc
   return report;
 }
 

@@ -56,6 +56,7 @@ Status Vault::AddKey(const NewKey& key) {
   BindKey(insert, stored);
   AKV_RETURN_IF_ERROR(insert.RunChanging(1, "inserting key " + stored.meta.akid));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, stored));
+  AKV_RETURN_IF_ERROR(WriteFingerprints({{stored.meta.akid, key.secret.span()}}));
   nlohmann::json detail = {{"owner", stored.meta.owner},
                            {"app", stored.meta.app ? nlohmann::json(*stored.meta.app) : nlohmann::json(nullptr)},
                            {"created", stored.meta.created.ToString()},
@@ -107,6 +108,7 @@ Status Vault::RemoveKey(const std::string& akid) {
     AKV_RETURN_IF_ERROR(del_policy.RunChanging(1, "deleting the network policy of " + akid));
     write->RemoveElement(policy->first);
   }
+  AKV_RETURN_IF_ERROR(DeleteFingerprint(akid));
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
   for (const Mac& mac : dist_macs) write->RemoveElement(mac);
   nlohmann::json detail = {{"owner", key->meta.owner},
@@ -159,6 +161,7 @@ Status Vault::RotateKey(const std::string& old_akid, const NewKey& replacement, 
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *old));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, superseded));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, fresh));
+  AKV_RETURN_IF_ERROR(WriteFingerprints({{fresh.meta.akid, replacement.secret.span()}}));
   nlohmann::json detail = {{"new", fresh.meta.akid},
                            {"owner", fresh.meta.owner},
                            {"app", fresh.meta.app ? nlohmann::json(*fresh.meta.app) : nlohmann::json(nullptr)},

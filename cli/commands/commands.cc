@@ -32,6 +32,7 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   // Compliance.
   AddTrailCommand(root, table);
   AddPolicyCommand(root, table);
+  AddScanCommand(root, table);
   // The session unlock.
   AddUnlockCommand(root, table);
   AddLockCommand(root, table);

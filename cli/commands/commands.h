@@ -45,6 +45,7 @@ void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
 void AddTrailCommand(CLI::App& root, CommandTable& table);
 void AddPolicyCommand(CLI::App& root, CommandTable& table);
+void AddScanCommand(CLI::App& root, CommandTable& table);
 void AddUnlockCommand(CLI::App& root, CommandTable& table);
 void AddLockCommand(CLI::App& root, CommandTable& table);
 

@@ -218,6 +218,7 @@ class VaultBadInputTest(VaultTestCase):
         # Back to what schema version 1 created (001_initial.sql alone).
         self.sqlite("DROP INDEX keys_by_due_date_akid; DROP INDEX keys_by_owner_app_akid; DROP TABLE config; "
                     "DROP INDEX distributions_by_akid; DROP TABLE distributions; DROP TABLE key_policy; "
+                    "DROP TABLE scan_fingerprints; DROP TABLE scan_key; "
                     "PRAGMA user_version = 1")
         self.assertEqual([k["akid"] for k in self.list_json()], [K1, K2, K3])
         # The newest migration's number (schema/NNN_*.sql): numbers are reserved per work stream.
@@ -225,7 +226,8 @@ class VaultBadInputTest(VaultTestCase):
                      if re.match(r"^\d{3}_.*\.sql$", f))
         self.assertEqual(self.sqlite_value("PRAGMA user_version"), str(newest))
         names = self.sqlite_value("SELECT group_concat(name) FROM sqlite_master").split(",")
-        for name in ("config", "distributions", "keys_by_due_date_akid", "keys_by_owner_app_akid", "key_policy"):
+        for name in ("config", "distributions", "keys_by_due_date_akid", "keys_by_owner_app_akid", "key_policy",
+                     "scan_key", "scan_fingerprints"):
             self.assertIn(name, names)
         self.assertNotIn("keys_by_due_date", names)
         self.add_secret_key(7, "dave", "ops")
