@@ -43,5 +43,7 @@ void AddKeygenCommand(CLI::App& root, CommandTable& table);
 void AddPasswdCommand(CLI::App& root, CommandTable& table);
 void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
+void AddReceiveCommand(CLI::App& root, CommandTable& table);
+void AddConfigureExternalCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace akv::cli

@@ -328,7 +328,8 @@ Result<PendingFile> PendingFile::Prepare(const std::string& path, ByteView data,
   }
   Fd file(fd);
   // The mode passed to open is masked by the umask; fchmod makes it exact.
-  if (::fchmod(file.get(), 0600) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
+  if ((options.mode & 077) != 0 || (options.mode & 0600) == 0) return Status::Internal("a secret file mode must be owner-only");
+  if (::fchmod(file.get(), options.mode) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
   if (options.owner_uid || options.owner_gid) {
     uid_t uid = options.owner_uid.value_or(static_cast<uid_t>(-1));
     gid_t gid = options.owner_gid.value_or(static_cast<gid_t>(-1));

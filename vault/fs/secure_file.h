@@ -63,6 +63,10 @@ struct WriteOptions {
   // service user).
   std::optional<uid_t> owner_uid;
   std::optional<gid_t> owner_gid;
+  // The final mode: 0600, or 0400 for a file that must stay read-only to its
+  // owner (config.json in External mode: see docs/howto-server.md). Only
+  // owner bits are accepted; anything wider is refused as a bug.
+  mode_t mode = 0600;
 };
 
 // Writes `data` to `path` owner-only and atomically, as described above.
