@@ -54,9 +54,10 @@ Result<std::string> DefaultConfigPath() {
 Status RunConfigureExternal(Context& ctx, const ExternalOptions& opts) {
   if (opts.source.bundle.empty()) return Status::Usage("give the bundle file the command will open");
   if (opts.source.identity.empty() && opts.source.password_file.empty()) {
-    return Status::Usage("External mode runs without a terminal: the bundle must open with --identity FILE or "
-                         "--password-file FILE",
-                         "export the bundle with --recipient (the public key of `akvault keygen` here)");
+    return Status::Usage(
+        "External mode runs without a terminal: the bundle must open with --identity FILE or "
+        "--password-file FILE",
+        "export the bundle with --recipient (the public key of `akvault keygen` here)");
   }
   std::string out = opts.out;
   if (out.empty()) {
@@ -113,7 +114,8 @@ Status RunConfigureExternal(Context& ctx, const ExternalOptions& opts) {
     ctx.io.out() << "Profile " << profile << " in " << out << " (External mode, no secret in the file): " << command
                  << '\n';
   }
-  ctx.Note(out + " is now read-only (0400) so that no tool writes the key back into it; keep it so (`aliyun "
+  ctx.Note(out +
+           " is now read-only (0400) so that no tool writes the key back into it; keep it so (`aliyun "
            "configure` needs chmod 600 first, and 0400 again after)");
   if (::geteuid() == 0) ctx.Warn("run the aliyun CLI and the SDKs as the service user, not root: root ignores 0400");
   return Status::Ok();
@@ -124,7 +126,8 @@ Status RunConfigureExternal(Context& ctx, const ExternalOptions& opts) {
 void AddConfigureExternalCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<ExternalOptions>();
   CLI::App* cmd = root.add_subcommand(
-      "configure-external", "write an aliyun config.json profile in External mode (credential-process, no secret on disk)");
+      "configure-external",
+      "write an aliyun config.json profile in External mode (credential-process, no secret on disk)");
   AddSourceOptions(cmd, opts->source, /*allow_key=*/false);
   cmd->add_option("--region", opts->region, "region_id of the profile (default cn-hangzhou)");
   cmd->add_option("--out", opts->out, "the aliyun config file (default ~/.aliyun/config.json)");

@@ -111,8 +111,9 @@ class ExportOpenTest(BundleTestCase):
         ini = configparser.ConfigParser(interpolation=None)
         with open(out) as f:
             ini.read_file(f)
-        self.assertEqual(ini.sections(), ["billing"])
-        self.assertEqual(dict(ini["billing"]), {"enable": "true", "type": "access_key", "access_key_id": K1,
+        # One key: the [default] profile, the one the SDKs read (issue 10).
+        self.assertEqual(ini.sections(), ["default"])
+        self.assertEqual(dict(ini["default"]), {"enable": "true", "type": "access_key", "access_key_id": K1,
                                                 "access_key_secret": S1})
 
     def test_aliyun_format_and_region(self):

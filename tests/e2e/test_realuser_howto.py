@@ -198,6 +198,11 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         os.chmod(dst, 0o600)
         return dst
 
+    @staticmethod
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+
     def ids(self, short):
         st = os.stat(self.homes[short])
         return st.st_uid, st.st_gid
@@ -275,7 +280,8 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         got = self.node("bob", "profile")  # Profile provider, default lookup: [default]
         self.assertEqual((got["access_key_id"], got["access_key_secret"]), (bob_id, bob_secret))
         self.assertPrivate(conf, "bob")
-        merged = json.load(open(conf))
+        with open(conf) as f:
+            merged = json.load(f)
         self.assertEqual(merged["profiles"][0], own["profiles"][0])
         self.assertEqual(merged["current"], "mine")
         names = [p["name"] for p in merged["profiles"]]
@@ -284,8 +290,8 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         self.assertEqual((got["access_key_id"], got["access_key_secret"]), (bob_id, bob_secret))
         # receive: Bob's own vault, with the dates of Alice's.
         self.assertPrivate(os.path.join(bob_home, ".akvault", "vault.db"), "bob")
-        alice_rows = json.loads(self.as_user("alice", "akvault list --json").strip().splitlines()[-1])
-        bob_rows = json.loads(self.as_user("bob", "akvault list --json").strip().splitlines()[-1])
+        alice_rows = json.loads(self.as_user("alice", "akvault list --json"))
+        bob_rows = json.loads(self.as_user("bob", "akvault list --json"))
         [a] = [r for r in alice_rows if r["akid"] == bob_id]
         self.assertEqual(len(bob_rows), 1)
         for field in ("akid", "owner", "app", "created", "rotate_days", "deadline"):
@@ -310,13 +316,13 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         self.assertEqual((got["access_key_id"], got["access_key_secret"]), (billing_id, billing_secret))
         conf = os.path.join(svc_home, ".aliyun", "config.json")
         self.assertPrivate(conf, "svc", 0o400)
-        before = open(conf, "rb").read()
+        before = self.read(conf)
         self.assertNotIn(billing_secret.encode(), before)
         got = self.node("svc", "cli_profile")  # External mode: runs akvault credential-process
         self.assertEqual((got["access_key_id"], got["access_key_secret"]), (billing_id, billing_secret))
         self.assertIn("external", got["provider"])
         # The library tried to write the key back; the 0400 file stopped it.
-        self.assertEqual(open(conf, "rb").read(), before)
+        self.assertEqual(self.read(conf), before)
         self.assertPrivate(conf, "svc", 0o400)
 
 

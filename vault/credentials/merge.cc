@@ -44,7 +44,8 @@ Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::strin
     for (std::size_t i = 0; i < raw.size(); ++i) {
       const auto c = static_cast<unsigned char>(raw[i]);
       const bool cr_at_end = c == '\r' && i + 1 == raw.size();
-      if ((c < 0x20 && c != '\t' && !cr_at_end) || c == 0x7f) return IniLineError(what, line_no, "has a control character");
+      if ((c < 0x20 && c != '\t' && !cr_at_end) || c == 0x7f)
+        return IniLineError(what, line_no, "has a control character");
     }
     std::string_view line = Trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') {
@@ -173,24 +174,44 @@ class JsonScanner {
       const char e = s_[pos_++];
       char plain = 0;
       switch (e) {
-        case '"': plain = '"'; break;
-        case '\\': plain = '\\'; break;
-        case '/': plain = '/'; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
         case 'u': {
           if (pos_ + 4 > s_.size()) return Error("short \\u escape");
           std::uint32_t cp = 0;
           for (int i = 0; i < 4; ++i) {
             const char h = s_[pos_++];
             cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= static_cast<std::uint32_t>(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-            else return Error("bad \\u escape");
+            if (h >= '0' && h <= '9')
+              cp |= static_cast<std::uint32_t>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+              cp |= static_cast<std::uint32_t>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+              cp |= static_cast<std::uint32_t>(h - 'A' + 10);
+            else
+              return Error("bad \\u escape");
           }
           // Names akvault compares are ASCII; anything else only has to
           // differ from them, so a non-ASCII code unit decodes to 0xff.

@@ -27,9 +27,7 @@ class MergeTest : public ::testing::Test {
   }
 };
 
-TEST_F(MergeTest, IniIntoNothingIsTheSection) {
-  EXPECT_EQ(*Ini(""), "[default]\naccess_key_id = NEW\n");
-}
+TEST_F(MergeTest, IniIntoNothingIsTheSection) { EXPECT_EQ(*Ini(""), "[default]\naccess_key_id = NEW\n"); }
 
 TEST_F(MergeTest, IniKeepsOtherSectionsAndCommentsVerbatim) {
   const std::string before = "; mine\n[a]\nx = 1\n  # indented comment\n[b]\r\ny: 2";
@@ -45,8 +43,8 @@ TEST_F(MergeTest, IniSameNameNeedsReplace) {
 }
 
 TEST_F(MergeTest, IniRefusesWhatItCannotRead) {
-  for (std::string_view bad : {"SECRET before section\n", "k = v\n[a]\n", "[a\n", "[]\n", "[a]\nnoequals\n",
-                               "[a]\nx = \x01\n"}) {
+  for (std::string_view bad :
+       {"SECRET before section\n", "k = v\n[a]\n", "[a\n", "[]\n", "[a]\nnoequals\n", "[a]\nx = \x01\n"}) {
     const Status s = Ini(bad).status();
     EXPECT_EQ(s.code(), Code::kFormat) << bad;
     EXPECT_EQ(s.message().find("SECRET"), std::string::npos);
@@ -54,31 +52,35 @@ TEST_F(MergeTest, IniRefusesWhatItCannotRead) {
 }
 
 TEST_F(MergeTest, JsonIntoNothingIsANewConfig) {
-  EXPECT_EQ(*Json(""), "{\n  \"current\": \"default\",\n  \"profiles\": [\n    {\"name\":\"default\",\"mode\":\"AK\"}\n  ],"
-                       "\n  \"meta_path\": \"\"\n}\n");
+  EXPECT_EQ(*Json(""),
+            "{\n  \"current\": \"default\",\n  \"profiles\": [\n    {\"name\":\"default\",\"mode\":\"AK\"}\n  ],"
+            "\n  \"meta_path\": \"\"\n}\n");
 }
 
 TEST_F(MergeTest, JsonKeepsEveryOtherMemberAndProfile) {
   const std::string before =
       "{\"current\":\"dev\",\"profiles\":[{\"name\":\"dev\",\"k\":[1,-2.5e3,true,null,\"\\u00e9\"]}],\"x\":{}}";
-  EXPECT_EQ(*Json(before),
-            "{\n  \"current\": \"dev\",\n  \"profiles\": [\n    {\"name\":\"dev\",\"k\":[1,-2.5e3,true,null,\"\\u00e9\"]},"
-            "\n    {\"name\":\"default\",\"mode\":\"AK\"}\n  ],\n  \"x\": {}\n}\n");
+  EXPECT_EQ(
+      *Json(before),
+      "{\n  \"current\": \"dev\",\n  \"profiles\": [\n    {\"name\":\"dev\",\"k\":[1,-2.5e3,true,null,\"\\u00e9\"]},"
+      "\n    {\"name\":\"default\",\"mode\":\"AK\"}\n  ],\n  \"x\": {}\n}\n");
 }
 
 TEST_F(MergeTest, JsonSameNameNeedsReplaceAndEmptyCurrentIsSet) {
-  const std::string before = "{\"current\":\"\",\"profiles\":[{\"name\":\"def\\u0061ult\",\"s\":\"SECRET\"},{\"name\":\"b\"}]}";
+  const std::string before =
+      "{\"current\":\"\",\"profiles\":[{\"name\":\"def\\u0061ult\",\"s\":\"SECRET\"},{\"name\":\"b\"}]}";
   EXPECT_EQ(Json(before).status().code(), Code::kConflict);
-  EXPECT_EQ(*Json(before, true), "{\n  \"current\": \"default\",\n  \"profiles\": [\n    {\"name\":\"b\"},\n"
-                                 "    {\"name\":\"default\",\"mode\":\"AK\"}\n  ]\n}\n");
+  EXPECT_EQ(*Json(before, true),
+            "{\n  \"current\": \"default\",\n  \"profiles\": [\n    {\"name\":\"b\"},\n"
+            "    {\"name\":\"default\",\"mode\":\"AK\"}\n  ]\n}\n");
 }
 
 TEST_F(MergeTest, JsonRefusesWhatItCannotRead) {
   const std::string deep = std::string(100, '[') + std::string(100, ']');
-  for (const std::string& bad : {std::string("[]"), std::string("{\"a\":SECRET}"), std::string("{\"a\":1} x"),
-                                 std::string("{\"a\":\"\x01\"}"), std::string("{\"a\":01}"),
-                                 std::string("{\"profiles\":{}}"), std::string("{\"a\":\"\\q\"}"),
-                                 "{\"a\":" + deep + "}", std::string("{\"profiles\":[],\"profiles\":[]}")}) {
+  for (const std::string& bad :
+       {std::string("[]"), std::string("{\"a\":SECRET}"), std::string("{\"a\":1} x"), std::string("{\"a\":\"\x01\"}"),
+        std::string("{\"a\":01}"), std::string("{\"profiles\":{}}"), std::string("{\"a\":\"\\q\"}"),
+        "{\"a\":" + deep + "}", std::string("{\"profiles\":[],\"profiles\":[]}")}) {
     const Status s = Json(bad).status();
     EXPECT_EQ(s.code(), Code::kFormat) << bad;
     EXPECT_EQ(s.message().find("SECRET"), std::string::npos);
