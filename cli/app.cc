@@ -41,6 +41,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"credential-process", AddCredentialProcessCommand},
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
+    {"receive", AddReceiveCommand}, {"configure-external", AddConfigureExternalCommand},
 };
 
 const NamedCommand* FindNamedCommand(std::string_view word) {

@@ -119,8 +119,11 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         # Runs even when setUpClass fails half-way: no user or file is left.
         cls.addClassCleanup(cls.remove_everything)
         cls.sudoers = None
+        # umask 000, as every end-to-end test: akvault must set its modes
+        # itself (the users' shells inherit it).
+        cls.old_umask = os.umask(0)
         cls.tmp = tempfile.mkdtemp(prefix="akvault-realuser-")
-        os.chmod(cls.tmp, 0o755)
+        os.chmod(cls.tmp, 0o755)  # the users must reach their homes and the binary
         # akvault "installed": a copy on the users' PATH (the build tree may
         # sit in folders they cannot enter).
         cls.bin = os.path.join(cls.tmp, "bin")
@@ -132,10 +135,10 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         # `sudo install -m 755 akvault /usr/local/bin/` does for a real server,
         # without touching /usr/local/bin of the machine running the tests).
         cls.sudoers = "/etc/sudoers.d/akv_ru_test_%d" % os.getpid()
-        with open(cls.sudoers, "w") as f:
+        fd = os.open(cls.sudoers, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o440)
+        with os.fdopen(fd, "w") as f:
             f.write('Defaults>%s secure_path="%s:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n'
                     % (USERS["svc"], cls.bin))
-        os.chmod(cls.sudoers, 0o440)
         cls.homes = {}
         for short, name in USERS.items():
             subprocess.run(["userdel", "-r", name], capture_output=True)
@@ -151,6 +154,7 @@ class HowtoAsRealUsersTest(unittest.TestCase):
         for name in USERS.values():
             subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
             subprocess.run(["userdel", "-r", name], capture_output=True)
+        os.umask(cls.old_umask)
         if cls.sudoers and os.path.exists(cls.sudoers):
             os.unlink(cls.sudoers)
         shutil.rmtree(cls.tmp, ignore_errors=True)
