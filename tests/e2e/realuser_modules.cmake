@@ -3,4 +3,5 @@
 list(APPEND AKVAULT_E2E_MODULES
   test_realuser_files
   test_realuser_howto
+  test_realuser_conventions
 )
