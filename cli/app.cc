@@ -44,6 +44,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
     {"receive", AddReceiveCommand}, {"configure-external", AddConfigureExternalCommand},
+    {"inspect", AddInspectCommand},
 };
 
 const NamedCommand* FindNamedCommand(std::string_view word) {

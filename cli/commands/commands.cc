@@ -32,6 +32,7 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   // The receiving side (realuser).
   AddReceiveCommand(root, table);
   AddConfigureExternalCommand(root, table);
+  AddInspectCommand(root, table);
 }
 
 }  // namespace akv::cli

@@ -45,5 +45,6 @@ void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
 void AddReceiveCommand(CLI::App& root, CommandTable& table);
 void AddConfigureExternalCommand(CLI::App& root, CommandTable& table);
+void AddInspectCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace akv::cli

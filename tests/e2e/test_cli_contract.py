@@ -11,7 +11,7 @@ from harness import AKVAULT, EXIT, AkvaultTestCase, fake_id, fake_secret
 
 COMMANDS = ["init", "add", "import", "list", "show", "remove", "due", "rotate", "retire", "lint", "config",
             "export", "open", "exec", "credential-process", "keygen", "passwd", "log", "check",
-            "receive", "configure-external"]
+            "receive", "configure-external", "inspect"]
 
 
 class CliContractTest(AkvaultTestCase):

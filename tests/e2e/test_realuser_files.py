@@ -206,6 +206,16 @@ class ReceivingSideTest(BundleTestCase):
         self.fails("E_INPUT", "receive", self.bundle, **self.in_home(self.bob))
         self.assertFalse(os.path.exists(os.path.join(self.bob, ".akvault")))
 
+    # ---- inspect -----------------------------------------------------------------
+    def test_inspect_shows_the_header_without_opening(self):
+        r = self.ok("inspect", self.bundle, "--json", **self.in_home(self.bob))
+        info = json.loads(r.out)
+        self.assertEqual((info["mode"], info["recipients"], info["expired"], info["authenticated"]),
+                         ("password", 0, False, False))
+        r = self.ok("inspect", self.bundle, **self.in_home(self.bob))
+        self.assertIn("opens with password", r.out)
+        self.assertNotIn(self.secret, r.out + r.err)
+
     # ---- crowding ----------------------------------------------------------------
     def test_a_third_unretired_key_warns(self):
         self.add_key(fake_id(1002), "bob", "billing", unique_secret())
