@@ -1,8 +1,11 @@
 #include "cli/app.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -43,6 +46,7 @@ constexpr NamedCommand kNamedCommands[] = {
     {"credential-process", AddCredentialProcessCommand},
     {"keygen", AddKeygenCommand},   {"passwd", AddPasswdCommand},
     {"log", AddLogCommand},         {"check", AddCheckCommand},
+    {"unlock", AddUnlockCommand},   {"lock", AddLockCommand},
     {"receive", AddReceiveCommand}, {"configure-external", AddConfigureExternalCommand},
     {"inspect", AddInspectCommand},
 };
@@ -270,6 +274,14 @@ int RealMain(int argc, char** argv) {
   SystemClock clock;
   SystemRng rng;
   Context ctx(io, clock, rng);
+  // The session unlock (`akvault unlock`): the kernel session keyring and
+  // $XDG_RUNTIME_DIR, read here once; nothing is touched until a command
+  // opens a vault.
+  std::unique_ptr<SessionKeyring> keyring = NewKernelSessionKeyring();
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  UnlockCache unlock_cache(*keyring, clock, rng,
+                           UnlockCacheConfig{runtime_dir ? runtime_dir : "", static_cast<std::uint32_t>(::geteuid())});
+  ctx.unlock_cache = &unlock_cache;
   std::vector<std::string> args(argv + 1, argv + argc);
   return RunCli(args, ctx);
 }

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "cli/process.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -63,8 +64,33 @@ Result<std::unique_ptr<Vault>> Context::OpenVault(Vault::Access access) {
 
 Result<std::unique_ptr<Vault>> Context::OpenUnlockedVault() {
   AKV_ASSIGN_OR_RETURN(auto vault, OpenVault(Vault::Access::kReadWrite));
+  AKV_RETURN_IF_ERROR(UnlockVault(*vault));
+  return vault;
+}
+
+Status Context::UnlockVault(Vault& vault) {
+  if (unlock_cache != nullptr && globals.passphrase_file.empty()) {
+    // The vault key must never sit in a process that the same user can
+    // ptrace or dump (HardenProcess made this one non-dumpable).
+    if (ProcessIsDumpable()) {
+      Warn("this process is dumpable, so the session unlock is not used");
+    } else {
+      CacheLookup found = unlock_cache->Load(UnlockBinding{vault.vault_id(), vault.KeyringDigest()});
+      if (!found.note.empty()) Note(found.note);
+      if (found.unlock) return vault.UnlockWithKey(std::move(found.unlock->vault_key));
+    }
+  }
+  return UnlockVaultWithPassphrase(vault);
+}
+
+Status Context::UnlockVaultWithPassphrase(Vault& vault) {
   AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  return vault.Unlock(passphrase);
+}
+
+Result<std::unique_ptr<Vault>> Context::OpenUnlockedVaultForCheck() {
+  AKV_ASSIGN_OR_RETURN(auto vault, Vault::OpenForCheck(VaultPath(), rng, clock));
+  AKV_RETURN_IF_ERROR(UnlockVault(*vault));
   return vault;
 }
 

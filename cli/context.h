@@ -11,6 +11,7 @@
 #include "cli/io.h"
 #include "vault/clock.h"
 #include "vault/crypto/random.h"
+#include "vault/session/unlock_cache.h"
 #include "vault/vault.h"
 
 namespace akv::cli {
@@ -29,6 +30,9 @@ class Context {
   Clock& clock;
   Rng& rng;
   GlobalOptions globals;
+  // This session's unlock cache (`akvault unlock`); null when there is
+  // none (in-process tests that do not test it).
+  UnlockCache* unlock_cache = nullptr;
   // Arguments after a bare "--" (only `exec` accepts them).
   std::vector<std::string> trailing_args;
   // Set by a command whose exit status is not a Status (exec passes on its
@@ -47,8 +51,17 @@ class Context {
 
   // Opens the vault for metadata reads (no passphrase).
   Result<std::unique_ptr<Vault>> OpenVault(Vault::Access access);
-  // Opens the vault for writing and unlocks it (one Argon2id).
+  // Opens the vault for writing and unlocks it (UnlockVault).
   Result<std::unique_ptr<Vault>> OpenUnlockedVault();
+  // Unlocks `vault` with this session's `akvault unlock` when there is a
+  // valid one (no passphrase, no Argon2id), else with the master passphrase
+  // (one Argon2id). --passphrase-file, when given, is always used instead.
+  Status UnlockVault(Vault& vault);
+  // Always the passphrase, never the cache (passwd).
+  Status UnlockVaultWithPassphrase(Vault& vault);
+  // The same for `check`, which reports a foreign schema object instead of
+  // refusing the vault (Vault::OpenForCheck).
+  Result<std::unique_ptr<Vault>> OpenUnlockedVaultForCheck();
 
   // A secret that is not the passphrase (an AccessKey Secret): the first
   // line of stdin when stdin is not a terminal, else a no-echo prompt.

@@ -38,6 +38,7 @@ Result<std::string> HardenProcess() {
   return std::string();
 }
 
+bool ProcessIsDumpable() { return ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0; }
 bool StdoutReaderGone() {
   struct stat st;
   if (::fstat(STDOUT_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) return false;

@@ -9,7 +9,7 @@ namespace {
 // Exit statuses are part of the CLI contract (../shared/spec/cli.md): 0 and 2
 // are fixed, 1 is kept for bugs, and `due` must not use 1 or 2 so that
 // `akvault due || notify` can tell "keys are due" from "akvault broke".
-constexpr std::array<CodeInfo, 15> kCodes = {{
+constexpr std::array<CodeInfo, 16> kCodes = {{
     {Code::kOk, 0, "OK", "success"},
     {Code::kInternal, 1, "E_INTERNAL", "internal error (a bug, or an unexpected system failure)"},
     {Code::kUsage, 2, "E_USAGE", "usage error: unknown option, missing argument, invalid date or number"},
@@ -25,6 +25,9 @@ constexpr std::array<CodeInfo, 15> kCodes = {{
     {Code::kInput, 12, "E_INPUT", "secret input refused: empty, invalid characters, too long, or no terminal"},
     {Code::kDue, 13, "E_DUE", "`due`: at least one key is due or overdue for rotation"},
     {Code::kPolicy, 14, "E_POLICY", "`lint`: a finding at or above the --fail-on level"},
+    // 15-21 belong to other commands (scan, trail, integrity, hygiene, realuser).
+    {Code::kNoSession, 22, "E_NOSESSION",
+     "`unlock`: this login session cannot hold an unlock safely (shared or blocked keyring, no $XDG_RUNTIME_DIR)"},
 }};
 
 }  // namespace

@@ -33,6 +33,7 @@ enum class Code {
   kInput,       // refused secret input: empty, bad characters, no terminal
   kDue,         // `due`: at least one key is listed
   kPolicy,      // `lint`: a finding at or above --fail-on
+  kNoSession,   // `unlock`: this login session cannot hold an unlock safely
 };
 
 struct CodeInfo {
@@ -65,6 +66,7 @@ class [[nodiscard]] Status {
   static Status Input(std::string msg, std::string hint = "") { return {Code::kInput, std::move(msg), std::move(hint)}; }
   static Status Due(std::string msg, std::string hint = "") { return {Code::kDue, std::move(msg), std::move(hint)}; }
   static Status Policy(std::string msg, std::string hint = "") { return {Code::kPolicy, std::move(msg), std::move(hint)}; }
+  static Status NoSession(std::string msg, std::string hint = "") { return {Code::kNoSession, std::move(msg), std::move(hint)}; }
   // errno-based I/O failure: "<what> <path>: <strerror>".
   static Status FromErrno(int err, const std::string& what, const std::string& path);
 

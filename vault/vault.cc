@@ -13,6 +13,7 @@
 #include "vault/crypto/random.h"
 #include "vault/fs/secure_file.h"
 #include "vault/storage/schema.h"
+#include "vault/storage/schema_check.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -54,6 +55,13 @@ Status CheckVaultFiles(const std::string& path) {
     AKV_RETURN_IF_ERROR(ok);
   }
   return Status::Ok();
+}
+
+// A write that lost the race with passwd (H2-6).
+Status ConcurrentKeyringChange(const std::string& path) {
+  return Status::Conflict("the master passphrase or vault key of " + path +
+                              " was changed by another akvault while this command ran",
+                          "nothing was changed; run the command again (with the current passphrase)");
 }
 
 }  // namespace
@@ -154,6 +162,15 @@ Status CheckWholePages(Database& db, const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access access, Rng& rng, Clock& clock) {
+  return OpenImpl(path, access, /*refuse_foreign_schema=*/true, rng, clock);
+}
+
+Result<std::unique_ptr<Vault>> Vault::OpenForCheck(const std::string& path, Rng& rng, Clock& clock) {
+  return OpenImpl(path, Access::kReadWrite, /*refuse_foreign_schema=*/false, rng, clock);
+}
+
+Result<std::unique_ptr<Vault>> Vault::OpenImpl(const std::string& path, Access access, bool refuse_foreign_schema,
+                                               Rng& rng, Clock& clock) {
   AKV_RETURN_IF_ERROR(CheckVaultFiles(path));
   const bool read_only = access == Access::kReadOnly;
   std::int64_t version = 0;
@@ -194,6 +211,17 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& path, Access acces
                           "check the --vault path; create a vault with `akvault init`");
   }
   AKV_RETURN_IF_ERROR(CheckWholePages(*db, path));
+  if (refuse_foreign_schema && version <= CurrentSchemaVersion()) {
+    // Before any migration runs on it: the file is compared with what the
+    // migrations up to its own version create (H2-1).
+    AKV_ASSIGN_OR_RETURN(std::vector<std::string> foreign, SchemaDifferences(*db, version));
+    if (!foreign.empty()) {
+      return Status::Tampered("vault " + path + " holds a schema object akvault does not create: " + foreign.front() +
+                                  (foreign.size() > 1 ? " (and " + std::to_string(foreign.size() - 1) + " more)" : ""),
+                              "someone else wrote to this file; `akvault check` lists every difference; restore the "
+                              "vault from a backup");
+    }
+  }
   if (version < CurrentSchemaVersion()) {
     if (read_only) {
       // Upgrade in place if we can write; otherwise read what this version has.
@@ -268,6 +296,9 @@ Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::op
   AKV_RETURN_IF_ERROR(CheckKdfBounds(kKdfAlgArgon2id13, kdf));
   AKV_ASSIGN_OR_RETURN(KeyringHeader header, WrapVaultKey(vault_key_, new_passphrase, keyring_.vault_id, kdf, rng_));
   AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(*this));
+  // Two passwd at once: the second would overwrite the first one's wrap,
+  // and the passphrase the first was told is in effect would open nothing.
+  if (write->keyring_changed()) return ConcurrentKeyringChange(path_);
   AKV_ASSIGN_OR_RETURN(Statement update,
                        db_->Prepare("UPDATE meta SET kdf_alg=?1, kdf_ops=?2, kdf_mem=?3, kdf_salt=?4, wrap_nonce=?5, "
                                     "wrapped_key=?6 WHERE singleton=1"));
@@ -277,7 +308,7 @@ Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::op
       .BindBlob(4, header.salt)
       .BindBlob(5, header.nonce)
       .BindBlob(6, header.wrapped);
-  AKV_RETURN_IF_ERROR(update.Run());
+  AKV_RETURN_IF_ERROR(update.RunChanging(1, "storing the new passphrase wrap"));
   nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
   AKV_RETURN_IF_ERROR(write->Audit("passwd", std::nullopt, detail.dump()));
   AKV_RETURN_IF_ERROR(write->Commit());
@@ -291,10 +322,14 @@ Result<std::unique_ptr<Vault::Write>> Vault::Write::Begin(Vault& vault) {
   AKV_RETURN_IF_ERROR(vault.RequireUnlocked());
   AKV_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*vault.db_));
   std::unique_ptr<Write> write(new Write(vault, std::move(txn)));
-  AKV_ASSIGN_OR_RETURN(Statement meta,
-                       vault.db_->Prepare("SELECT state_sum, state_count, state_tag FROM meta WHERE singleton=1"));
+  AKV_ASSIGN_OR_RETURN(Statement meta, vault.db_->Prepare("SELECT state_sum, state_count, state_tag, kdf_salt, "
+                                                          "wrap_nonce, wrapped_key FROM meta WHERE singleton=1"));
   AKV_ASSIGN_OR_RETURN(bool row, meta.Step());
   if (!row) return Status::Tampered("vault " + vault.path_ + " has lost its keyring row");
+  // Re-read under the write lock (H2-6): what this command unlocked may no
+  // longer be the vault's keyring.
+  write->keyring_changed_ = meta.Blob(3) != vault.keyring_.salt || meta.Blob(4) != vault.keyring_.nonce ||
+                            meta.Blob(5) != vault.keyring_.wrapped;
   Bytes sum = meta.Blob(0);
   Bytes stored_tag = meta.Blob(2);
   if (sum.size() != kMacBytes) return Status::Tampered("vault " + vault.path_ + " has a damaged state sum");
@@ -313,6 +348,11 @@ Result<std::unique_ptr<Vault::Write>> Vault::Write::Begin(Vault& vault) {
   }
   const Mac expected =
       StateTag(vault.subkeys_->state, vault.keyring_.vault_id, write->state_, write->audit_head_, write->audit_seq_);
+  if (!ConstantTimeEqual(expected, stored_tag) && write->keyring_changed_) {
+    // Not tampering: `passwd --rekey` replaced the vault key after this
+    // command unlocked the old one.
+    return ConcurrentKeyringChange(vault.path_);
+  }
   if (!ConstantTimeEqual(expected, stored_tag)) {
     return Status::Tampered("vault " + vault.path_ + " failed its integrity check (rows or audit entries were added, "
                                 "removed or rolled back outside akvault)",
@@ -335,7 +375,7 @@ Status Vault::Write::Audit(const std::string& event, const std::optional<std::st
                                            "?4, ?5, ?6)"));
   insert.Bind(1, entry.seq).Bind(2, entry.at).Bind(3, entry.event).BindOptional(4, entry.akid).Bind(5, entry.detail);
   insert.BindBlob(6, entry.mac);
-  AKV_RETURN_IF_ERROR(insert.Run());
+  AKV_RETURN_IF_ERROR(insert.RunChanging(1, "appending an audit entry"));
   audit_seq_ = entry.seq;
   audit_head_ = entry.mac;
   return Status::Ok();
@@ -346,7 +386,7 @@ Status Vault::Write::Commit() {
   AKV_ASSIGN_OR_RETURN(Statement update,
                        vault_.db_->Prepare("UPDATE meta SET state_sum=?1, state_count=?2, state_tag=?3 WHERE singleton=1"));
   update.BindBlob(1, state_.sum).Bind(2, state_.count).BindBlob(3, tag);
-  AKV_RETURN_IF_ERROR(update.Run());
+  AKV_RETURN_IF_ERROR(update.RunChanging(1, "storing the vault-state tag"));
   return txn_->Commit();
 }
 

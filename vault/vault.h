@@ -107,7 +107,13 @@ class Vault {
   // Opens an existing vault (see the life cycle above). kNotFound when there
   // is none ("run akvault init"), kPermission, kFormat for junk or a newer
   // schema. kReadOnly falls back to an immutable read of read-only media.
+  // A file whose schema holds any object akvault's migrations do not create
+  // (a trigger, a view, a changed table) is refused with kTampered naming it.
   static Result<std::unique_ptr<Vault>> Open(const std::string& path, Access access, Rng& rng, Clock& clock);
+  // Open for `check` only: a foreign schema object is not refused here but
+  // reported by Check() (triggers and views never run on akvault's
+  // connections, so reading such a file is safe).
+  static Result<std::unique_ptr<Vault>> OpenForCheck(const std::string& path, Rng& rng, Clock& clock);
   ~Vault();
 
   // The one Argon2id of the command. kAuth on a wrong passphrase.
@@ -115,6 +121,19 @@ class Vault {
   bool unlocked() const { return subkeys_.has_value(); }
   const std::string& path() const { return path_; }
   const KdfParams& kdf() const { return keyring_.kdf; }
+
+  // ---- The session unlock cache (vault/session/unlock_cache.h; these are
+  // in vault_session.cc).
+  const Bytes& vault_id() const { return keyring_.vault_id; }
+  // A digest of the stored keyring (KDF parameters, salt, wrapped key): it
+  // changes with every `passwd` or re-key, so an unlock cached before one is
+  // refused as stale instead of used.
+  Mac KeyringDigest() const;
+  // Unlocks with a vault key the cache gave back (no Argon2id). kTampered
+  // for a key of the wrong size.
+  Status UnlockWithKey(SecretBuffer vault_key);
+  // The vault key, for `akvault unlock` to cache. Needs Unlock().
+  Result<const SecretBuffer*> VaultKeyForCache() const;
 
   // ---- Metadata reads: no passphrase needed. Rows stream to the callback;
   // returning a failed Status from it stops the walk with that Status.
@@ -157,8 +176,13 @@ class Vault {
   // kConflict if old is not active (lost a race, or already rotated).
   Status RotateKey(const std::string& old_akid, const NewKey& replacement, int grace_days);
   Status RetireKey(const std::string& akid);
-  // Records that `keys` went out in a bundle (distributions + audit).
-  Status RecordExport(const std::vector<Distribution>& rows);
+  // Records that `exported` went out in a bundle (distributions + audit).
+  // In the same write transaction, before anything is recorded, every key
+  // is re-read: it must still be active and the very row the bundle was
+  // sealed from (same uuid and version). Otherwise kConflict (a rotate,
+  // retire or remove won the race) and nothing changes: the caller must then
+  // not publish the bundle.
+  Status RecordExport(const std::vector<Distribution>& rows, const std::vector<StoredKey>& exported);
   // Verified config value: kTampered if its MAC fails.
   Result<std::optional<std::string>> VerifiedConfig(const std::string& name);
   Status SetConfig(const std::string& name, const std::string& value);
@@ -166,6 +190,16 @@ class Vault {
   // `new_kdf` is given, never below the floor), then checkpoints so no copy
   // of the old wrap stays in the -wal or in freed pages.
   Status ChangePassphrase(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf);
+  // `passwd --rekey`: a new random vault key wrapped under `new_passphrase`;
+  // every record re-sealed, every distribution and config row and the whole
+  // audit chain re-MACed under the new subkeys, in one write transaction that
+  // first verifies every row against the vault state (a tampered row is never
+  // laundered into the new key: kTampered). Then VACUUM and a truncating
+  // checkpoint, so no page of the file or its -wal keeps the old wrap or an
+  // old ciphertext: an old backup's keyring with the old passphrase opens
+  // nothing written afterwards. Returns the number of records re-sealed.
+  // kConflict if another akvault changed the keyring meanwhile.
+  Result<std::int64_t> Rekey(const SecretBuffer& new_passphrase, const std::optional<KdfParams>& new_kdf);
   // Verifies everything: SQLite integrity, every record, every distribution
   // and config row, the audit chain and the vault-state tag.
   Result<CheckReport> Check();
@@ -173,6 +207,8 @@ class Vault {
  private:
   class Write;
   Vault(std::unique_ptr<Database> db, std::string path, Rng& rng, Clock& clock);
+  static Result<std::unique_ptr<Vault>> OpenImpl(const std::string& path, Access access, bool refuse_foreign_schema,
+                                                 Rng& rng, Clock& clock);
   Status LoadKeyring();
   // Both ImportKeys, over either shape of input (vault_import.cc).
   template <class Rows>

@@ -1,7 +1,9 @@
 // Vault::Check: the full verification behind `akvault check`.
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "vault/crypto/random.h"
+#include "vault/storage/schema_check.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -19,6 +21,13 @@ Result<CheckReport> Vault::Check() {
   } end_read{*db_};
 
   {
+    // Objects akvault never creates (H2-1): a trigger or view cannot run on
+    // this connection, but the file is not the one akvault wrote.
+    AKV_ASSIGN_OR_RETURN(const std::int64_t version, db_->QueryInt("PRAGMA user_version"));
+    AKV_ASSIGN_OR_RETURN(std::vector<std::string> foreign, SchemaDifferences(*db_, version));
+    for (const std::string& f : foreign) problem("schema: " + f);
+  }
+  {
     AKV_ASSIGN_OR_RETURN(Statement quick, db_->Prepare("PRAGMA quick_check"));
     for (;;) {
       AKV_ASSIGN_OR_RETURN(bool row, quick.Step());
@@ -28,6 +37,7 @@ Result<CheckReport> Vault::Check() {
   }
 
   VaultState computed;
+  std::unordered_set<std::string> akids;  // every key row, for the distribution rows' check
   {
     AKV_ASSIGN_OR_RETURN(Statement keys, db_->Prepare(std::string("SELECT ") + vault_internal::kKeyColumns +
                                                       ", typeof(rotate_days) FROM keys ORDER BY id"));
@@ -49,6 +59,7 @@ Result<CheckReport> Vault::Check() {
         continue;
       }
       const KeyMetadata& m = key->meta;
+      akids.insert(m.akid);
       if (m.status == KeyStatus::kActive && m.due_date != m.deadline()) {
         problem("key " + m.akid + ": due date does not match created + rotate_days");
       }
@@ -74,6 +85,11 @@ Result<CheckReport> Vault::Check() {
         continue;
       }
       StateAdd(computed, mac);
+      // H2-6c: a row whose key is gone (remove deletes the history with the
+      // key; an export that lost a race records nothing).
+      if (akids.count(d.akid) == 0) {
+        problem("distribution of " + d.akid + " in bundle " + d.bundle_id + ": its key is not in the vault");
+      }
     }
   }
   {

@@ -415,6 +415,12 @@ Status Vault::ImportRows(const Rows& rows, const std::string& source, const Prog
         }
         return inserted;
       }
+      if (db_->Changes() != static_cast<std::int64_t>(count)) {
+        return Status::Tampered("vault " + path_ + ": an import INSERT stored " + std::to_string(db_->Changes()) +
+                                    " of " + std::to_string(count) + " rows (the file holds schema objects akvault "
+                                    "never creates)",
+                                "nothing was imported; run `akvault check`, and restore the vault from a backup");
+      }
     }
     ring.Release();
     const std::size_t done = begin + in_chunk;

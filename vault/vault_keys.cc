@@ -54,7 +54,7 @@ Status Vault::AddKey(const NewKey& key) {
   SealRecord(subkeys_->records, keyring_.vault_id, stored, key.secret.span(), key.note, rng_);
   AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(vault_internal::kInsertKeySql));
   BindKey(insert, stored);
-  AKV_RETURN_IF_ERROR(insert.Run());
+  AKV_RETURN_IF_ERROR(insert.RunChanging(1, "inserting key " + stored.meta.akid));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, stored));
   nlohmann::json detail = {{"owner", stored.meta.owner},
                            {"app", stored.meta.app ? nlohmann::json(*stored.meta.app) : nlohmann::json(nullptr)},
@@ -95,10 +95,11 @@ Status Vault::RemoveKey(const std::string& akid) {
   }));
   AKV_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM keys WHERE akid = ?1"));
   del.Bind(1, akid);
-  AKV_RETURN_IF_ERROR(del.Run());
+  AKV_RETURN_IF_ERROR(del.RunChanging(1, "deleting key " + akid));
   AKV_ASSIGN_OR_RETURN(Statement del_dist, db_->Prepare("DELETE FROM distributions WHERE akid = ?1"));
   del_dist.Bind(1, akid);
-  AKV_RETURN_IF_ERROR(del_dist.Run());
+  AKV_RETURN_IF_ERROR(del_dist.RunChanging(static_cast<std::int64_t>(dist_macs.size()),
+                                           "deleting the distribution history of " + akid));
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
   for (const Mac& mac : dist_macs) write->RemoveElement(mac);
   nlohmann::json detail = {{"owner", key->meta.owner},
@@ -144,10 +145,10 @@ Status Vault::RotateKey(const std::string& old_akid, const NewKey& replacement, 
 
   AKV_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(vault_internal::kInsertKeySql));
   BindKey(insert, fresh);
-  AKV_RETURN_IF_ERROR(insert.Run());
+  AKV_RETURN_IF_ERROR(insert.RunChanging(1, "inserting key " + fresh.meta.akid));
   AKV_ASSIGN_OR_RETURN(Statement update, db_->Prepare(vault_internal::kUpdateKeySql));
   BindKey(update, superseded);
-  AKV_RETURN_IF_ERROR(update.Run());
+  AKV_RETURN_IF_ERROR(update.RunChanging(1, "marking key " + old_akid + " superseded"));
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *old));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, superseded));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, fresh));
@@ -179,7 +180,7 @@ Status Vault::RetireKey(const std::string& akid) {
   AKV_ASSIGN_OR_RETURN(StoredKey retired, ResealRecord(subkeys_->records, keyring_.vault_id, *key, meta, rng_));
   AKV_ASSIGN_OR_RETURN(Statement update, db_->Prepare(vault_internal::kUpdateKeySql));
   BindKey(update, retired);
-  AKV_RETURN_IF_ERROR(update.Run());
+  AKV_RETURN_IF_ERROR(update.RunChanging(1, "marking key " + akid + " retired"));
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, retired));
   nlohmann::json detail = {{"previous_status", previous_status}};

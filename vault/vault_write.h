@@ -25,6 +25,18 @@ class Vault::Write {
   void RemoveElement(const Mac& element) { StateRemove(state_, element); }
   Status Audit(const std::string& event, const std::optional<std::string>& akid, const std::string& detail_json);
   Status Commit();
+  // True when the keyring row, re-read under the write lock, is not the one
+  // this command unlocked (a concurrent passwd committed in between). A plain
+  // re-wrap keeps the vault key, so most writes may go on; passwd must not.
+  bool keyring_changed() const { return keyring_changed_; }
+  // The state as rebuilt by a re-key under the new vault key: the sum of
+  // every re-computed element and the head of the re-chained audit trail.
+  // Audit() and Commit() then continue from it, under the vault's (new) keys.
+  const VaultState& state() const { return state_; }
+  void Rebase(const VaultState& state, const Mac& audit_head) {
+    state_ = state;
+    audit_head_ = audit_head;
+  }
 
  private:
   Write(Vault& vault, std::unique_ptr<Transaction> txn) : vault_(vault), txn_(std::move(txn)) {}
@@ -33,6 +45,7 @@ class Vault::Write {
   VaultState state_;
   Mac audit_head_{};
   std::int64_t audit_seq_ = 0;
+  bool keyring_changed_ = false;
 };
 
 // Shared by the vault's .cc files.
@@ -61,6 +74,10 @@ std::string OwnerAndApp(const KeyMetadata& meta);
 inline constexpr const char* kDistributionColumns =
     "bundle_id, akid, created_at, expires_at, mode, recipients, destination, mac";
 Result<Distribution> RowToDistribution(const Statement& row);
+// The MACs of a distribution and a config row under a given state subkey
+// (Vault::DistributionMac/ConfigMac use the vault's own; a re-key the new one).
+Mac DistributionMacUnder(const SecretBuffer& state_key, ByteView vault_id, const Distribution& d);
+Mac ConfigMacUnder(const SecretBuffer& state_key, ByteView vault_id, const std::string& name, const std::string& value);
 }  // namespace vault_internal
 
 }  // namespace akv

@@ -38,8 +38,7 @@ Status RunAdd(Context& ctx, const AddOptions& opts) {
                                 (existing->meta.app ? ", app " + *existing->meta.app : std::string()) + ")",
                             "one AccessKey belongs to one owner and app; create a new key in the console instead");
   }
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
   AKV_ASSIGN_OR_RETURN(SecretBuffer secret, ctx.ReadSecretInput("AccessKey Secret for " + opts.id));
   AKV_RETURN_IF_ERROR(ValidateSecret(secret.view()));
   if (!rotate_days) {

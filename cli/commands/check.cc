@@ -11,7 +11,7 @@ namespace akv::cli {
 namespace {
 
 Status RunCheck(Context& ctx) {
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVaultForCheck());
   AKV_ASSIGN_OR_RETURN(CheckReport report, vault->Check());
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"vault", vault->path()},

@@ -29,6 +29,9 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   AddPasswdCommand(root, table);
   AddLogCommand(root, table);
   AddCheckCommand(root, table);
+  // The session unlock.
+  AddUnlockCommand(root, table);
+  AddLockCommand(root, table);
   // The receiving side (realuser).
   AddReceiveCommand(root, table);
   AddConfigureExternalCommand(root, table);

@@ -43,6 +43,8 @@ void AddKeygenCommand(CLI::App& root, CommandTable& table);
 void AddPasswdCommand(CLI::App& root, CommandTable& table);
 void AddLogCommand(CLI::App& root, CommandTable& table);
 void AddCheckCommand(CLI::App& root, CommandTable& table);
+void AddUnlockCommand(CLI::App& root, CommandTable& table);
+void AddLockCommand(CLI::App& root, CommandTable& table);
 void AddReceiveCommand(CLI::App& root, CommandTable& table);
 void AddConfigureExternalCommand(CLI::App& root, CommandTable& table);
 void AddInspectCommand(CLI::App& root, CommandTable& table);

@@ -106,8 +106,7 @@ Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid) {
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
   AKV_ASSIGN_OR_RETURN(auto found, vault->FindKey(akid));
   if (!found) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
   return VaultAndKey{std::move(vault), std::move(*found)};
 }
 

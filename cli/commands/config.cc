@@ -42,8 +42,7 @@ Status RunGet(Context& ctx, const ConfigOptions& opts, bool all) {
   const bool verify = !ctx.globals.passphrase_file.empty();
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(verify ? Vault::Access::kReadWrite : Vault::Access::kReadOnly));
   if (verify) {
-    AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-    AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+    AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
   }
   nlohmann::json json = nlohmann::json::object();
   for (const Setting& s : kSettings) {

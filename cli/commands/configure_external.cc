@@ -96,15 +96,13 @@ Status RunConfigureExternal(Context& ctx, const ExternalOptions& opts) {
   const std::string profile = opts.source.profile.empty() ? cred.profile : opts.source.profile;
   AKV_ASSIGN_OR_RETURN(SecretBuffer text, RenderExternalProfile(profile, command, opts.region));
 
-  // Create ~/.aliyun (0700) on a fresh account.
-  const std::string folder = ParentOf(out);
-  if (!PathExists(folder)) AKV_RETURN_IF_ERROR(EnsurePrivateFolder(folder));
   AKV_ASSIGN_OR_RETURN(std::optional<ExistingFile> existing, ReadExistingPrivateFile(out, "--out", kMaxConfigBytes));
   const std::vector<ProfileText> profiles = {{profile, &text}};
   AKV_ASSIGN_OR_RETURN(SecretBuffer merged,
                        MergeAliyunConfig(existing ? existing->text.view() : std::string_view(), profiles, opts.force,
                                          /*make_current=*/false, out));
-  WriteOptions write;
+  WriteOptions write;  // creates ~/.aliyun (0700) on a fresh account
+  write.what = "--out";
   write.replace = existing.has_value();
   write.mode = 0400;
   AKV_RETURN_IF_ERROR(WriteFileAtomic(out, merged.span(), write));

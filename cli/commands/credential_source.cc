@@ -77,8 +77,7 @@ Result<std::vector<LoadedCredential>> FromVault(Context& ctx, const SourceOption
   if (found->meta.status == KeyStatus::kSuperseded) {
     ctx.Warn(opts.key + " is superseded by " + found->meta.successor.value_or("?") + "; switch to the new key");
   }
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
   AKV_ASSIGN_OR_RETURN(RecordSecret opened, vault->RevealKey(opts.key, purpose));
   LoadedCredential c;
   c.akid = found->meta.akid;

@@ -4,8 +4,10 @@
 // Writes an encrypted bundle of active keys for out-of-band delivery and
 // records where the keys went. Order, so that a crash never leaves a bundle
 // whose password was never delivered: bundle to a temporary file; password
-// delivered (file, command or terminal); export recorded in the vault;
-// bundle renamed into place.
+// delivered (file, command or terminal); export recorded in the vault, in
+// one transaction that first re-reads every key (a rotate or remove that
+// landed meanwhile wins: E_CONFLICT, nothing recorded); bundle renamed into
+// place. Any failure removes the files this export created.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,8 +120,7 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
 
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
   AKV_ASSIGN_OR_RETURN(std::vector<StoredKey> keys, SelectKeys(*vault, opts, ctx));
-  AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-  AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+  AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
 
   BundlePayload payload;
   for (const StoredKey& key : keys) {
@@ -152,6 +153,7 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
     file_bytes.assign(text.begin(), text.end());
   }
   WriteOptions write;
+  write.what = "--out";
   write.replace = opts.force;
   AKV_ASSIGN_OR_RETURN(PendingFile pending, PendingFile::Prepare(opts.out, file_bytes, write));
 
@@ -203,7 +205,7 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
     d.destination = opts.out;
     rows.push_back(std::move(d));
   }
-  if (Status recorded = vault->RecordExport(rows); !recorded.ok()) return password_opens_nothing(recorded);
+  if (Status recorded = vault->RecordExport(rows, keys); !recorded.ok()) return password_opens_nothing(recorded);
   if (Status published = pending.Publish(); !published.ok()) return password_opens_nothing(published);
 
   if (ctx.globals.json) {
@@ -227,6 +229,22 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
   return Status::Ok();
 }
 
+// A failing export removes every file it created, whatever step failed
+// (H2-6e): RunExport's files are owned by objects that remove them unless
+// published, and this handler makes sure an exception (a bug, or a library
+// refusing a byte string) unwinds through them instead of ending the
+// process with the temporary bundle and its password file left behind. The
+// exception's text is not printed: it may quote bytes from outside.
+Status RunExportCleaningUp(Context& ctx, const ExportOptions& opts) {
+  try {
+    return RunExport(ctx, opts);
+  } catch (const std::exception&) {
+    return Status::Internal("export stopped on an unexpected internal error; a bundle not yet in place and its "
+                            "password file were removed again",
+                            "please report this, with the command line (never the bundle or its password)");
+  }
+}
+
 }  // namespace
 
 void AddExportCommand(CLI::App& root, CommandTable& table) {
@@ -244,7 +262,7 @@ void AddExportCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--expires-in", opts->expires_in, "days until the bundle expires (default 7; 0: at once)");
   cmd->add_flag("--armor", opts->armor, "printable text with BEGIN/END lines, safe to paste into an email");
   cmd->add_flag("--force", opts->force, "replace an existing --out file (atomically)");
-  table.push_back({cmd, [opts](Context& ctx) { return RunExport(ctx, *opts); }});
+  table.push_back({cmd, [opts](Context& ctx) { return RunExportCleaningUp(ctx, *opts); }});
 }
 
 }  // namespace akv::cli

@@ -40,6 +40,7 @@ Status RunKeygen(Context& ctx, const KeygenOptions& opts) {
   BoxKeyPair pair = GenerateBoxKeyPair(ctx.rng);
   SecretBuffer file = EncodeIdentityFile(pair, ctx.clock.NowUnixSeconds());
   WriteOptions write;
+  write.what = "--out";
   write.replace = opts.force;
   AKV_RETURN_IF_ERROR(WriteFileAtomic(opts.out, file.span(), write));
   const std::string recipient = EncodeRecipient(pair.public_key);

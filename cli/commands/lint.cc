@@ -23,8 +23,7 @@ Status RunLint(Context& ctx, const LintOptions& opts) {
   const bool verify = !ctx.globals.passphrase_file.empty();
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(verify ? Vault::Access::kReadWrite : Vault::Access::kReadOnly));
   if (verify) {
-    AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-    AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+    AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
   }
   LintPolicy policy;
   policy.today = ctx.clock.Today();

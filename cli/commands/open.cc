@@ -36,8 +36,7 @@ Status ResolveOwner(const std::string& user, WriteOptions& write) {
     return Status::Permission("--chown needs root", "run the install as root, or drop --chown to keep the file yours");
   }
   AKV_ASSIGN_OR_RETURN(UserIds ids, LookUpUser(user));
-  write.owner_uid = ids.uid;
-  write.owner_gid = ids.gid;
+  write.as_user = UserIdentity{ids.uid, ids.gid};
   return Status::Ok();
 }
 
@@ -48,6 +47,12 @@ Status ResolveOwner(const std::string& user, WriteOptions& write) {
 constexpr std::size_t kOpenArenaBytes = 16 << 10;
 // An existing credentials file to merge into: a few profiles are a few KiB.
 constexpr std::size_t kMaxMergedFileBytes = 1 << 20;
+
+// The --chown user, whose own file a root install may merge into.
+std::optional<uid_t> AsUserUid(const WriteOptions& write) {
+  if (!write.as_user) return std::nullopt;
+  return write.as_user->uid;
+}
 
 Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
   // Declared first, so every buffer taken from it is gone before it is.
@@ -60,8 +65,10 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
                          "use --format json for a JSON document");
   }
   const bool merges = FormatMerges(*format);
-  if (!opts.source.key.empty()) return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");
+  if (!opts.source.key.empty())
+    return Status::Usage("open reads a bundle", "to use a vault key, see `akvault exec --key`");
   WriteOptions write;
+  write.what = "--out";
   write.replace = opts.force;
   if (!opts.chown.empty()) {
     if (opts.out.empty()) return Status::Usage("--chown needs --out FILE");
@@ -71,7 +78,9 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
   if (!opts.out.empty()) {
     AKV_RETURN_IF_ERROR(CheckNotVaultFile(ctx, opts.out, "--out"));
     // ini and aliyun files are merged into, so an existing one is fine.
-    AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", opts.force || merges));
+    WriteOptions check = write;
+    check.replace = opts.force || merges;
+    AKV_RETURN_IF_ERROR(CheckOutputPath(opts.out, "--out", check));
   }
   AKV_ASSIGN_OR_RETURN(std::vector<LoadedCredential> creds, LoadCredentials(ctx, opts.source, "open"));
   if ((*format == CredentialFormat::kEnv || *format == CredentialFormat::kExportEnv) && creds.size() > 1) {
@@ -89,7 +98,7 @@ Status RunOpen(Context& ctx, const OpenCommandOptions& opts) {
 
   std::optional<ExistingFile> existing;
   if (merges && !opts.out.empty()) {
-    AKV_ASSIGN_OR_RETURN(existing, ReadExistingPrivateFile(opts.out, "--out", kMaxMergedFileBytes, write.owner_uid));
+    AKV_ASSIGN_OR_RETURN(existing, ReadExistingPrivateFile(opts.out, "--out", kMaxMergedFileBytes, AsUserUid(write)));
   }
   std::optional<MergeTarget> target;
   if (existing) {
@@ -126,7 +135,8 @@ void AddOpenCommand(CLI::App& root, CommandTable& table) {
   cmd->add_option("--out", opts->out, "write here (0600, atomically, never through a symlink) instead of stdout");
   cmd->add_flag("--force", opts->force,
                 "replace an existing --out file (env, json) or the profile of the same name in it (ini, aliyun)");
-  cmd->add_option("--chown", opts->chown, "as root: give the written file to this user (e.g. the service user)");
+  cmd->add_option("--chown", opts->chown,
+                  "as root: create the file (and missing folders) as this user, who owns them (e.g. the service user)");
   cmd->add_option("--region", opts->region, "region_id for the aliyun format (default cn-hangzhou)");
   table.push_back({cmd, [opts](Context& ctx) { return RunOpen(ctx, *opts); }});
 }

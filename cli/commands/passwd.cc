@@ -1,5 +1,8 @@
-// akvault passwd [--new-passphrase-file FILE] [--kdf LEVEL]
+// akvault passwd [--new-passphrase-file FILE] [--kdf LEVEL] [--rekey]
 // Re-wraps the vault key under a new passphrase; no record is re-encrypted.
+// With --rekey: a new vault key, every record re-sealed and every old wrap
+// and page purged (Vault::Rekey), for when the old passphrase or a copy of
+// the vault file may have leaked (docs/rotation.md, "Re-keying the vault").
 // This command runs Argon2id twice (old passphrase, new passphrase): the only
 // exception to "one derivation per command".
 #include <CLI/CLI.hpp>
@@ -15,6 +18,7 @@ namespace {
 struct PasswdOptions {
   std::string new_passphrase_file;
   std::string kdf;
+  bool rekey = false;
 };
 
 Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
@@ -23,8 +27,30 @@ Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
     kdf = KdfPreset(opts.kdf);
     if (!kdf) return Status::Usage("--kdf must be interactive, moderate or sensitive");
   }
-  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
+  AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadWrite));
+  // Always the passphrase, never `akvault unlock`: changing it must prove
+  // it. The session's unlock of this vault goes (it would be stale anyway:
+  // it is bound to the keyring this command replaces).
+  AKV_RETURN_IF_ERROR(ctx.UnlockVaultWithPassphrase(*vault));
+  if (ctx.unlock_cache != nullptr) {
+    auto dropped = ctx.unlock_cache->Drop(vault->vault_id());
+    if (dropped.ok() && *dropped) ctx.Note("forgot this session's `akvault unlock` of " + vault->path());
+  }
   AKV_ASSIGN_OR_RETURN(SecretBuffer fresh, ctx.NewPassphrase(opts.new_passphrase_file));
+  if (opts.rekey) {
+    AKV_ASSIGN_OR_RETURN(std::int64_t records, vault->Rekey(fresh, kdf));
+    if (ctx.globals.json) {
+      ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}, {"rekey", true},
+                                     {"records", records}}
+                          .dump()
+                   << '\n';
+    } else {
+      ctx.io.out() << "Re-keyed " << vault->path() << ": a new vault key under the new master passphrase (Argon2id "
+                   << KdfPresetName(vault->kdf()) << "), " << records
+                   << " record(s) re-sealed, the old key's wrap and pages purged\n";
+    }
+    return Status::Ok();
+  }
   AKV_RETURN_IF_ERROR(vault->ChangePassphrase(fresh, kdf));
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}}.dump() << '\n';
@@ -44,6 +70,8 @@ void AddPasswdCommand(CLI::App& root, CommandTable& table) {
                   "read the new passphrase from this owner-only file instead of asking twice");
   cmd->add_option("--kdf", opts->kdf, "also change the Argon2id cost: interactive, moderate or sensitive")
       ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}));
+  cmd->add_flag("--rekey", opts->rekey,
+                "also replace the vault key: every record re-sealed, old wraps and pages purged (after a leak)");
   table.push_back({cmd, [opts](Context& ctx) { return RunPasswd(ctx, *opts); }});
 }
 

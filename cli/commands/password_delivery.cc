@@ -27,6 +27,7 @@ SecretBuffer WithNewline(const SecretBuffer& password) {
 Status WritePasswordFile(const std::string& path, const SecretBuffer& password, bool& created) {
   SecretBuffer line = WithNewline(password);
   WriteOptions write;
+  write.what = "--password-file";
   write.replace = false;
   Result<PendingFile> pending = PendingFile::Prepare(path, line.span(), write);
   if (!pending.ok()) return pending.status().WithContext("--password-file");

@@ -49,8 +49,7 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
 
   std::optional<RecordSecret> opened;
   if (unlock) {
-    AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.MasterPassphrase());
-    AKV_RETURN_IF_ERROR(vault->Unlock(passphrase));
+    AKV_RETURN_IF_ERROR(ctx.UnlockVault(*vault));
     if (opts.reveal) {
       AKV_ASSIGN_OR_RETURN(opened, vault->RevealKey(opts.akid, "show"));
     } else {
@@ -131,7 +130,7 @@ void AddShowCommand(CLI::App& root, CommandTable& table) {
   auto opts = std::make_shared<ShowOptions>();
   CLI::App* cmd = root.add_subcommand("show", "a key's record, rotation chain and distribution history");
   cmd->add_option("akid", opts->akid, "the AccessKey ID")->required();
-  cmd->add_flag("--reveal", opts->reveal, "also print the secret (needs the passphrase; logged)");
+  cmd->add_flag("--reveal", opts->reveal, "also print the secret (needs the passphrase, or `akvault unlock`; logged)");
   table.push_back({cmd, [opts](Context& ctx) { return RunShow(ctx, *opts); }});
 }
 

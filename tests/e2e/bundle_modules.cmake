@@ -7,3 +7,5 @@ list(APPEND AKVAULT_E2E_MODULES
   test_bundle_files
   test_bundle_exec
 )
+# Output locations (issue 9 item 3): tests/e2e/test_hygiene_output.py.
+list(APPEND AKVAULT_E2E_MODULES test_hygiene_output)

@@ -38,6 +38,7 @@ EXIT = {
     "E_INPUT": 12,
     "E_DUE": 13,
     "E_POLICY": 14,
+    "E_NOSESSION": 22,
 }
 
 def akvault_argv(args, env=None):

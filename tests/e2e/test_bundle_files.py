@@ -347,7 +347,14 @@ class BundleFilesTest(BundleTestCase):
     def test_chown_as_root(self):
         if os.geteuid() != 0:
             self.skipTest("needs root")
-        out = os.path.join(self.srv, "creds.env")
+        # The file is made as nobody (issue 9 item 3), so it goes into a
+        # folder nobody can reach and write.
+        os.chmod(self.tmp, 0o711)
+        os.chmod(self.srv, 0o711)
+        theirs = os.path.join(self.srv, "nobody")
+        os.mkdir(theirs, 0o700)
+        os.chown(theirs, 65534, 65534)
+        out = os.path.join(theirs, "creds.env")
         r = self.ok(*self.open_args(out, "--chown", "nobody"), **self.srv_kw())
         st = os.stat(out)
         self.assertEqual((st.st_uid, st.st_gid), (65534, 65534))
@@ -355,16 +362,17 @@ class BundleFilesTest(BundleTestCase):
         self.assertEqual(read(out), NEW_ENV)
         self.assertIn("nobody", r.err)
         # --force onto a root-owned file gives it to the service user too.
+        os.chown(out, 0, 0)
         self.ok(*self.open_args(out, "--chown", "nobody", "--force"), **self.srv_kw())
         self.assertEqual(os.stat(out).st_uid, 65534)
         self.assertMode(out, 0o600)
         # Unknown user: not found, nothing written.
-        fresh = os.path.join(self.srv, "fresh.env")
+        fresh = os.path.join(theirs, "fresh.env")
         self.fails("E_NOTFOUND", *self.open_args(fresh, "--chown", "no-such-user-akv"), **self.srv_kw())
         self.assertFalse(os.path.exists(fresh))
         # --chown needs --out.
         self.fails("E_USAGE", "open", self.bundle, "--identity", self.identity, "--chown", "nobody", **self.srv_kw())
-        self.assertNoTemps(self.srv)
+        self.assertNoTemps(theirs)
 
     def test_chown_without_root_is_eperm(self):
         out = os.path.join(self.tmp, "nobody-out")

@@ -8,6 +8,7 @@ akvault_unit_test(core_unit_tests
   encoding/encoding_test.cc
   encoding/json_writer_test.cc
   fs/secure_file_test.cc
+  fs/output_location_test.cc
   record_codec_test.cc
   state_mac_test.cc
   keyring_test.cc

@@ -113,13 +113,17 @@ TEST_F(VaultTamperTest, DeletedRow) {
 
 // B4: a row put back to an older version (undoing a rotate).
 TEST_F(VaultTamperTest, RowRolledBack) {
-  Tamper("CREATE TABLE saved AS SELECT * FROM keys WHERE akid='LTAI5tAAAAAAAAAAAAAAAAAA'");
+  // The copy goes to a file of its own: a table left in the vault would be a
+  // foreign schema object, refused before the rotation could run.
+  const std::string saved = dir_.File("saved.db");
+  WriteText(saved, "", 0600);  // akvault's connections never create a file, an attached one neither
+  Tamper("ATTACH DATABASE '" + saved + "' AS s; CREATE TABLE s.saved AS SELECT * FROM keys WHERE akid='LTAI5tAAAAAAAAAAAAAAAAAA'");
   {
     auto v = OpenUnlocked();
     NewKey next = Key("LTAI5tNEWXXXXXXXXXXXXXXX", "x", "", "NewSecretNewSecretNewSecret123");
     ASSERT_TRUE(v->RotateKey(kA, next, 7).ok());
   }
-  Tamper("DELETE FROM keys WHERE akid='LTAI5tAAAAAAAAAAAAAAAAAA'; INSERT INTO keys SELECT * FROM saved; DROP TABLE saved;");
+  Tamper("ATTACH DATABASE '" + saved + "' AS s; DELETE FROM keys WHERE akid='LTAI5tAAAAAAAAAAAAAAAAAA'; INSERT INTO keys SELECT * FROM s.saved;");
   auto problems = Problems();
   EXPECT_FALSE(problems.empty());
   EXPECT_TRUE(Mentions(problems, "older or foreign"));

@@ -174,7 +174,9 @@ TEST_F(VaultTest, ExportsAreRecordedAndAuthenticated) {
   d.mode = "recipients";
   d.recipients = {"akvpub1example"};
   d.destination = "server.akb";
-  ASSERT_TRUE(v->RecordExport({d}).ok());
+  auto exported = v->FindKey(d.akid);
+  ASSERT_TRUE(exported.ok() && exported->has_value());
+  ASSERT_TRUE(v->RecordExport({d}, {**exported}).ok());
   std::vector<Distribution> seen;
   ASSERT_TRUE(v->ForEachDistribution(d.akid, [&](const Distribution& x) {
                  seen.push_back(x);

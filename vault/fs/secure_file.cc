@@ -12,25 +12,14 @@
 
 #include "vault/crypto/random.h"
 #include "vault/encoding/encoding.h"
+#include "vault/fs/act_as_user.h"
+#include "vault/fs/output_location.h"
+#include "vault/fs/unique_fd.h"
 
 namespace akv {
 namespace {
 
-// Closes a file descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 std::string ModeString(mode_t mode) {
   char buf[8];
@@ -122,18 +111,23 @@ bool PathExists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
+OutputRules RulesFor(const WriteOptions& options) {
+  OutputRules rules;
+  rules.replace = options.replace;
+  rules.create_parents = options.create_parents;
+  rules.as_user = options.as_user;
+  return rules;
+}
+
+Status CheckOutputPath(const std::string& path, const std::string& what, const WriteOptions& options) {
+  return OutputLocation::Check(path, what, RulesFor(options));
+}
+
 Status CheckOutputPath(const std::string& path, const std::string& what, bool replace) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return Status::Ok();
-  if (S_ISLNK(st.st_mode)) {
-    return Status::Permission(what + " " + path + " is a symbolic link; refusing to write through it",
-                              "remove the link or choose another path");
-  }
-  if (!S_ISREG(st.st_mode)) return Status::Conflict(what + " " + path + " exists and is not a regular file");
-  if (!replace) {
-    return Status::Conflict(what + " " + path + " already exists", "choose another path, or pass --force to replace it");
-  }
-  return Status::Ok();
+  WriteOptions options;
+  options.what = what;
+  options.replace = replace;
+  return CheckOutputPath(path, what, options);
 }
 
 bool SamePath(const std::string& a, const std::string& b) {
@@ -159,9 +153,9 @@ Status CheckOwnerOnly(int fd, const std::string& path, PathKind kind) {
                               "only use files you own: chown it to yourself or copy it");
   }
   if ((st.st_mode & 077) != 0) {
-    return Status::Permission(std::string(noun) + " " + path + " is accessible to group or others (mode " +
-                                  ModeString(st.st_mode) + ")",
-                              std::string("run: chmod ") + (folder ? "700 " : "600 ") + path);
+    return Status::Permission(
+        std::string(noun) + " " + path + " is accessible to group or others (mode " + ModeString(st.st_mode) + ")",
+        std::string("run: chmod ") + (folder ? "700 " : "600 ") + path);
   }
   return Status::Ok();
 }
@@ -184,9 +178,9 @@ Status CheckAncestors(const std::string& path) {
                                 "keep the vault and secret files under folders owned by you or root");
     }
     if (others_can_write) {
-      return Status::Permission("folder " + dir + " above " + path + " is writable by group or others (mode " +
-                                    ModeString(st.st_mode) + ")",
-                                "run: chmod go-w " + dir);
+      return Status::Permission(
+          "folder " + dir + " above " + path + " is writable by group or others (mode " + ModeString(st.st_mode) + ")",
+          "run: chmod go-w " + dir);
     }
     if (dir == "/") break;
     dir = ParentOf(dir);
@@ -209,15 +203,15 @@ Result<SecretBuffer> ReadSecretLine(const std::string& path, const std::string& 
     }
   }
   if (line_end == content.size() && more) {
-    return Status::Input(what + " " + path + ": the first line is longer than " + std::to_string(kMaxSecretLineBytes) +
-                             " bytes",
-                         "put the secret alone on the first line");
+    return Status::Input(
+        what + " " + path + ": the first line is longer than " + std::to_string(kMaxSecretLineBytes) + " bytes",
+        "put the secret alone on the first line");
   }
   if (line_end > 0 && content.data()[line_end - 1] == '\r') --line_end;
   if (line_end > kMaxSecretLineBytes) {
-    return Status::Input(what + " " + path + ": the first line is longer than " + std::to_string(kMaxSecretLineBytes) +
-                             " bytes",
-                         "put the secret alone on the first line");
+    return Status::Input(
+        what + " " + path + ": the first line is longer than " + std::to_string(kMaxSecretLineBytes) + " bytes",
+        "put the secret alone on the first line");
   }
   if (line_end == 0) return Status::Input(what + " " + path + " is empty", "put the secret on the first line");
   content.Truncate(line_end);
@@ -281,34 +275,17 @@ Result<Bytes> ReadPublicFile(const std::string& path, const std::string& what, s
 }
 
 Result<PendingFile> PendingFile::Prepare(const std::string& path, ByteView data, const WriteOptions& options) {
+  // Everything from the walk to the last byte happens as the target user.
+  AKV_ASSIGN_OR_RETURN(ActAsUser as_user, ActAsUser::Begin(options.as_user));
+  AKV_ASSIGN_OR_RETURN(OutputLocation location, OutputLocation::Open(path, options.what, RulesFor(options)));
   PendingFile pending;
   pending.path_ = path;
-  pending.final_name_ = BaseName(path);
+  pending.final_name_ = location.name();
   pending.replace_ = options.replace;
-  if (pending.final_name_.empty() || pending.final_name_ == "." || pending.final_name_ == "..") {
-    return Status::Usage("output path " + path + " does not name a file");
-  }
+  pending.as_user_ = options.as_user;
   const std::string parent = ParentOf(path);
-  pending.dir_fd_ = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (pending.dir_fd_ < 0) {
-    int err = errno;
-    if (err == ELOOP || err == ENOTDIR) {
-      return Status::Permission("folder " + parent + " of " + path + " is a symbolic link or not a folder",
-                                "give the real folder path");
-    }
-    return Status::FromErrno(err, "cannot open folder", parent);
-  }
-  // The destination: never a symlink (even with replace: the link itself
-  // would be replaced, which is never what the user meant), never a folder.
-  struct stat st;
-  if (::fstatat(pending.dir_fd_, pending.final_name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-    if (S_ISLNK(st.st_mode)) {
-      return Status::Permission(path + " is a symbolic link; refusing to write through it",
-                                "remove the link or choose another path");
-    }
-    if (!S_ISREG(st.st_mode)) return Status::Conflict(path + " exists and is not a regular file");
-    if (!options.replace) return Status::Conflict(path + " already exists", "choose another path, or pass --force to replace it");
-  }
+  pending.dir_fd_ = ::dup(location.dir_fd());
+  if (pending.dir_fd_ < 0) return Status::Io("cannot hold folder " + parent + " open: " + std::strerror(errno));
 
   int fd = -1;
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
@@ -328,13 +305,10 @@ Result<PendingFile> PendingFile::Prepare(const std::string& path, ByteView data,
   }
   Fd file(fd);
   // The mode passed to open is masked by the umask; fchmod makes it exact.
-  if ((options.mode & 077) != 0 || (options.mode & 0600) == 0) return Status::Internal("a secret file mode must be owner-only");
-  if (::fchmod(file.get(), options.mode) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
-  if (options.owner_uid || options.owner_gid) {
-    uid_t uid = options.owner_uid.value_or(static_cast<uid_t>(-1));
-    gid_t gid = options.owner_gid.value_or(static_cast<gid_t>(-1));
-    if (::fchown(file.get(), uid, gid) != 0) return Status::FromErrno(errno, "cannot change owner of", path);
+  if ((options.mode & 077) != 0 || (options.mode & 0600) == 0) {
+    return Status::Internal("a secret file mode must be owner-only");
   }
+  if (::fchmod(file.get(), options.mode) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
   AKV_RETURN_IF_ERROR(WriteAll(file.get(), data, path));
   AKV_RETURN_IF_ERROR(FsyncOrFail(file.get(), path));
   if (::close(file.release()) != 0) return Status::Io("cannot close " + path + ": " + std::strerror(errno));
@@ -343,6 +317,7 @@ Result<PendingFile> PendingFile::Prepare(const std::string& path, ByteView data,
 
 PendingFile::PendingFile(PendingFile&& other) noexcept
     : dir_fd_(std::exchange(other.dir_fd_, -1)),
+      as_user_(other.as_user_),
       path_(std::move(other.path_)),
       temp_name_(std::exchange(other.temp_name_, {})),
       final_name_(std::move(other.final_name_)),
@@ -351,11 +326,16 @@ PendingFile::PendingFile(PendingFile&& other) noexcept
 
 PendingFile::~PendingFile() {
   if (dir_fd_ < 0) return;
-  if (!published_ && !temp_name_.empty()) ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+  if (!published_ && !temp_name_.empty()) {
+    // As the user who made it: root's own rights must not reach further.
+    Result<ActAsUser> as_user = ActAsUser::Begin(as_user_);
+    if (as_user.ok()) ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+  }
   ::close(dir_fd_);
 }
 
 Status PendingFile::Publish() {
+  AKV_ASSIGN_OR_RETURN(ActAsUser as_user, ActAsUser::Begin(as_user_));
   int rc;
   if (replace_) {
     rc = ::renameat(dir_fd_, temp_name_.c_str(), dir_fd_, final_name_.c_str());
@@ -369,7 +349,8 @@ Status PendingFile::Publish() {
   }
   if (rc != 0) {
     int err = errno;
-    if (err == EEXIST) return Status::Conflict(path_ + " already exists", "choose another path, or pass --force to replace it");
+    if (err == EEXIST)
+      return Status::Conflict(path_ + " already exists", "choose another path, or pass --force to replace it");
     return Status::Io("cannot move the new file into place at " + path_ + ": " + std::strerror(err),
                       "nothing was replaced");
   }

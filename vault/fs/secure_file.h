@@ -9,9 +9,10 @@
 // Writing: a file holding a secret is written to an unpredictable temporary
 // name in the destination folder (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600,
 // fchmod), fsynced, renamed into place, and the folder fsynced. All of it
-// happens relative to one folder descriptor opened O_DIRECTORY|O_NOFOLLOW,
-// so swapping a path component for a symlink mid-run changes nothing. On any
-// failure the destination is left as it was and the temporary is removed.
+// happens relative to one folder descriptor from OutputLocation (no symlink
+// in any component, no folder others could swap, missing folders made 0700),
+// so swapping a path component mid-run changes nothing. On any failure the
+// destination is left as it was and the temporary is removed.
 #pragma once
 
 #include <sys/types.h>
@@ -21,6 +22,7 @@
 
 #include "vault/bytes.h"
 #include "vault/crypto/secret.h"
+#include "vault/fs/output_location.h"
 #include "vault/status.h"
 
 namespace akv {
@@ -55,14 +57,18 @@ Result<SecretBuffer> ReadSecretFile(const std::string& path, const std::string& 
 Result<Bytes> ReadPublicFile(const std::string& path, const std::string& what, std::size_t max_bytes);
 
 struct WriteOptions {
+  // Names the output in messages ("--out").
+  std::string what = "output";
   // Replace an existing destination (atomically). Without it an existing file
   // is kConflict and is never touched; the check and the final link are one
   // step (renameat2 RENAME_NOREPLACE), so there is no window.
   bool replace = false;
-  // chown the file before it is renamed into place (root installing for a
-  // service user).
-  std::optional<uid_t> owner_uid;
-  std::optional<gid_t> owner_gid;
+  // Create missing folders of the path, mode 0700.
+  bool create_parents = true;
+  // Make the folders and the file as this user (root installing for a
+  // service account, `open --chown`): see ActAsUser. The file is theirs
+  // because they created it, and only where they could have.
+  std::optional<UserIdentity> as_user;
   // The final mode: 0600, or 0400 for a file that must stay read-only to its
   // owner (config.json in External mode: see docs/howto-server.md). Only
   // owner bits are accepted; anything wider is refused as a bug.
@@ -91,6 +97,7 @@ class PendingFile {
  private:
   PendingFile() = default;
   int dir_fd_ = -1;
+  std::optional<UserIdentity> as_user_;
   std::string path_;
   std::string temp_name_;
   std::string final_name_;
@@ -114,11 +121,13 @@ std::string BaseName(const std::string& path);
 // True if something exists at `path` (lstat: a dangling symlink exists).
 bool PathExists(const std::string& path);
 
-// The early check of an output path, before any work: a symlink is
-// kPermission (never written through, even with `replace`), an existing
-// non-regular file or (without `replace`) an existing file is kConflict.
-// `what` names the option in messages ("--out"). WriteFileAtomic checks
-// again at the moment of writing; this only fails fast.
+// The early check of an output path, before any work: OutputLocation::Check
+// (a symlink anywhere in the path or a folder others could swap is
+// kPermission; an existing non-regular file or, without `replace`, an
+// existing file is kConflict). `what` names the option in messages
+// ("--out"). WriteFileAtomic checks again at the moment of writing; this
+// only fails fast.
+Status CheckOutputPath(const std::string& path, const std::string& what, const WriteOptions& options);
 Status CheckOutputPath(const std::string& path, const std::string& what, bool replace);
 
 // True when the two paths name the same file: same real folder and same

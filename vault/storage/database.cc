@@ -104,6 +104,16 @@ Status Statement::Run() {
   return Status::Ok();
 }
 
+Status Statement::RunChanging(std::int64_t rows, const std::string& what) {
+  AKV_RETURN_IF_ERROR(Run());
+  const std::int64_t changed = db_->Changes();
+  if (changed == rows) return Status::Ok();
+  return Status::Tampered("vault " + db_->path() + ": " + what + " changed " + std::to_string(changed) +
+                              " row(s) instead of " + std::to_string(rows) +
+                              " (the file holds schema objects akvault never creates)",
+                          "nothing was changed; run `akvault check`, and restore the vault from a backup");
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -203,6 +213,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
     return StatusFromSqlite(sqlite3_extended_errcode(raw), "cannot open vault " + path, detail, path);
   }
   sqlite3_extended_result_codes(raw, 1);
+  AKV_RETURN_IF_ERROR(db->ApplyDefences());
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   // Per-connection settings; journal_mode=WAL is persistent and set at init.
   // secure_delete overwrites freed content (an old wrapped key, a removed
@@ -213,6 +224,39 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
       "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
       "PRAGMA trusted_schema=OFF;"));
   return db;
+}
+
+Result<std::unique_ptr<Database>> Database::OpenMemory() {
+  ConfigureSqliteOnce();
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::unique_ptr<Database> db(new Database(raw, ":memory:"));
+  if (rc != SQLITE_OK) return Status::Internal("cannot open an in-memory database", sqlite3_errstr(rc));
+  AKV_RETURN_IF_ERROR(db->ApplyDefences());
+  return db;
+}
+
+// SQLite's settings for a database file an attacker may have written
+// (sqlite.org/security.html, "untrusted database files"): no writes to the
+// schema or shadow tables through SQL, no trigger or view ever runs (a
+// planted `BEFORE UPDATE ... RAISE(IGNORE)` would silently swallow a write),
+// and no function with side effects is called from the schema.
+Status Database::ApplyDefences() {
+  struct Setting {
+    int op;
+    int value;
+    const char* name;
+  };
+  for (const Setting& s : {Setting{SQLITE_DBCONFIG_DEFENSIVE, 1, "DEFENSIVE"},
+                           Setting{SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, "ENABLE_TRIGGER"},
+                           Setting{SQLITE_DBCONFIG_ENABLE_VIEW, 0, "ENABLE_VIEW"},
+                           Setting{SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "TRUSTED_SCHEMA"}}) {
+    int now = -1;
+    if (sqlite3_db_config(db_, s.op, s.value, &now) != SQLITE_OK || now != s.value) {
+      return Status::Internal(std::string("SQLite refused the setting SQLITE_DBCONFIG_") + s.name);
+    }
+  }
+  return Status::Ok();
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

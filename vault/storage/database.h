@@ -43,6 +43,11 @@ class Statement {
   Result<bool> Step();
   // Runs to completion, expecting no rows.
   Status Run();
+  // Run() for an INSERT/UPDATE/DELETE that must change exactly `rows` rows
+  // (sqlite3_changes): anything else means the file is not behaving like the
+  // schema akvault created (a planted trigger, a foreign object), so it is
+  // kTampered naming `what`, and the caller's transaction rolls back.
+  Status RunChanging(std::int64_t rows, const std::string& what);
   void Reset();
 
   std::int64_t Int(int column) const;
@@ -65,8 +70,15 @@ class Database {
   enum class Mode { kReadWrite, kReadOnly, kReadOnlyImmutable };
 
   // Opens an existing file; never creates one (the caller pre-creates it with
-  // the right mode). Applies the connection settings of docs/design.md.
+  // the right mode). Applies the connection settings of docs/design.md,
+  // among them SQLite's defences for a file written by someone else
+  // (sqlite.org/security.html): SQLITE_DBCONFIG_DEFENSIVE, triggers and
+  // views disabled, trusted_schema off. A trigger or view in the file can
+  // then never run; Vault::Open also refuses the file (schema_check.h).
   static Result<std::unique_ptr<Database>> Open(const std::string& path, Mode mode);
+  // A private in-memory database with the same settings (the reference
+  // schema that a vault's is compared with).
+  static Result<std::unique_ptr<Database>> OpenMemory();
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -84,6 +96,7 @@ class Database {
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status ApplyDefences();
   sqlite3* db_;
   std::string path_;
 };
