@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -13,6 +14,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/process.h"
+#include "cli/suggest.h"
 
 namespace akv::cli {
 namespace {
@@ -48,6 +50,8 @@ constexpr NamedCommand kNamedCommands[] = {
     {"trail", AddTrailCommand},     {"policy", AddPolicyCommand},
     {"scan", AddScanCommand},
     {"unlock", AddUnlockCommand},   {"lock", AddLockCommand},
+    {"receive", AddReceiveCommand}, {"configure-external", AddConfigureExternalCommand},
+    {"inspect", AddInspectCommand},
 };
 
 const NamedCommand* FindNamedCommand(std::string_view word) {
@@ -113,6 +117,56 @@ std::unique_ptr<CLI::App> BuildApp(Context& ctx, CommandTable& table, const Name
   return app;
 }
 
+// "did you mean ...?" for a parse error: the first word that names no
+// command (when no command was recognised), else the first --option that the
+// command and the global options do not have. Empty when nothing is close.
+std::string Suggestion(CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    commands.push_back(sub->get_name());
+  }
+  for (const NamedCommand& named : kNamedCommands) commands.emplace_back(named.name);
+  CLI::App* command = nullptr;
+  bool skip_value = false;
+  for (const std::string& arg : args) {
+    if (skip_value) {
+      skip_value = false;
+      continue;
+    }
+    if (arg == "--vault" || arg == "--passphrase-file") {
+      skip_value = true;
+      continue;
+    }
+    if (arg.empty() || arg.front() == '-') continue;
+    try {
+      command = app.get_subcommand(arg);
+    } catch (const CLI::OptionNotFound&) {
+      command = nullptr;
+    }
+    if (command == nullptr) {
+      const std::string close = ClosestName(arg, commands);
+      return close.empty() ? std::string() : "did you mean `akvault " + close + "`?";
+    }
+    break;
+  }
+  std::vector<std::string> options;
+  auto collect = [&](const CLI::App* from) {
+    for (const CLI::Option* opt : from->get_options()) {
+      for (const std::string& name : opt->get_lnames()) options.push_back("--" + name);
+    }
+  };
+  collect(&app);
+  if (command != nullptr) collect(command);
+  for (const std::string& arg : args) {
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(options.begin(), options.end(), name) != options.end()) continue;
+    const std::string close = ClosestName(name, options);
+    return close.empty() ? std::string() : "did you mean " + close + "?";
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string SoleCommandName(const std::vector<std::string>& args) {
@@ -147,6 +201,13 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
     }
   }
 
+  // `akvault help [COMMAND]` is `akvault [COMMAND] --help`, as in git.
+  if (!own_args.empty() && own_args.front() == "help") {
+    own_args.erase(own_args.begin());
+    own_args.push_back("--help");
+  }
+  const bool nothing = own_args.empty() && !after_separator;
+
   CommandTable table;
   const std::unique_ptr<CLI::App> app_owner = BuildApp(ctx, table, SoleCommand(own_args));
   CLI::App& app = *app_owner;
@@ -166,7 +227,15 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
     ctx.io.out() << kVersion << '\n';
     return 0;
   } catch (const CLI::ParseError& e) {
-    ctx.io.err() << "akvault: error: " << e.what() << "; see akvault --help\n";
+    if (nothing) {
+      // `akvault` alone: the commands, then the usage error (as git does).
+      ctx.io.out() << app.help();
+      ctx.io.out().flush();
+      ctx.io.err() << "akvault: error: no command given; choose one of the commands above\n";
+      return ExitStatusFor(Code::kUsage);
+    }
+    const std::string hint = Suggestion(app, own_args);
+    ctx.io.err() << "akvault: error: " << e.what() << "; " << (hint.empty() ? "" : hint + " ") << "see akvault --help\n";
     return ExitStatusFor(Code::kUsage);
   }
 
@@ -178,6 +247,9 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
     }
     Status status = command.run(ctx);
     ctx.io.out().flush();
+    // `akvault list | head -1`: the reader left, which is not an error
+    // (cli.md, Part 2): end quietly with status 0.
+    if ((!ctx.io.out() || status.code() == Code::kIo) && StdoutReaderGone()) return 0;
     if (!status.ok()) {
       // `due` and `lint` report their findings themselves and use the
       // status only for the exit code.

@@ -18,5 +18,9 @@ Result<std::string> HardenProcess();
 // True when the same user could ptrace or core-dump this process
 // (prctl PR_GET_DUMPABLE), i.e. HardenProcess did not run or was undone.
 bool ProcessIsDumpable();
+// True when standard output is a pipe or socket whose reading end is closed
+// (poll reports POLLERR on the write end): a failed write then means the
+// reader left, as in `akvault list | head -1`, which is not an error.
+bool StdoutReaderGone();
 
 }  // namespace akv::cli

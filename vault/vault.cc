@@ -22,6 +22,10 @@ namespace {
 Status CheckVaultFiles(const std::string& path) {
   const std::string folder = ParentOf(path);
   int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0 && errno == ENOENT) {
+    // A fresh account: the usual first contact (`akvault list` before init).
+    return Status::NotFound("no vault at " + path, "create one with `akvault init`, or pass --vault PATH");
+  }
   if (dir_fd < 0) return Status::FromErrno(errno, "cannot open vault folder", folder);
   Status folder_ok = CheckOwnerOnly(dir_fd, folder, PathKind::kVaultFolder);
   ::close(dir_fd);

@@ -60,6 +60,7 @@ Status RunAdd(Context& ctx, const AddOptions& opts) {
     ctx.Warn("recorded as the main account's AccessKey: the guidance is never to use one; `akvault lint` reports it");
   }
   AKV_RETURN_IF_ERROR(vault->AddKey(key));
+  WarnIfCrowded(ctx, *vault, opts.owner, app);
   if (ctx.globals.json) {
     // Print the row as stored, with the fields the vault derives (due date).
     AKV_ASSIGN_OR_RETURN(auto stored, vault->FindKey(opts.id));

@@ -36,6 +36,10 @@ void RegisterCommands(CLI::App& root, CommandTable& table) {
   // The session unlock.
   AddUnlockCommand(root, table);
   AddLockCommand(root, table);
+  // The receiving side (realuser).
+  AddReceiveCommand(root, table);
+  AddConfigureExternalCommand(root, table);
+  AddInspectCommand(root, table);
 }
 
 }  // namespace akv::cli

@@ -48,5 +48,8 @@ void AddPolicyCommand(CLI::App& root, CommandTable& table);
 void AddScanCommand(CLI::App& root, CommandTable& table);
 void AddUnlockCommand(CLI::App& root, CommandTable& table);
 void AddLockCommand(CLI::App& root, CommandTable& table);
+void AddReceiveCommand(CLI::App& root, CommandTable& table);
+void AddConfigureExternalCommand(CLI::App& root, CommandTable& table);
+void AddInspectCommand(CLI::App& root, CommandTable& table);
 
 }  // namespace akv::cli

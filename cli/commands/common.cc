@@ -72,6 +72,25 @@ Result<KeyDates> ParseKeyDates(const std::string& created, const std::string& ro
   return dates;
 }
 
+void WarnIfCrowded(Context& ctx, Vault& vault, const std::string& owner, const std::optional<std::string>& app) {
+  KeyFilter filter;
+  filter.owner = owner;
+  filter.app = app;
+  std::vector<std::string> ids;
+  const Status walked = vault.ForEachKeyMetadata(filter, [&](const KeyMetadata& meta) {
+    // The filter's app matches any app when unset: personal keys have none.
+    if (meta.app == app && meta.status != KeyStatus::kRetired) ids.push_back(meta.akid);
+    return Status::Ok();
+  });
+  if (!walked.ok() || ids.size() <= 2) return;
+  std::string list;
+  for (std::size_t i = 0; i < ids.size() && i < 4; ++i) list += (list.empty() ? "" : ", ") + ids[i];
+  if (ids.size() > 4) list += ", …";
+  ctx.Warn("owner " + owner + (app ? ", app " + *app : std::string(" (personal keys)")) + " now has " +
+           std::to_string(ids.size()) + " unretired keys (" + list +
+           "): the cloud allows two per RAM user; rotate or `akvault retire` the old ones (`akvault lint` reports it)");
+}
+
 Status CheckNotVaultFile(Context& ctx, const std::string& path, const std::string& what) {
   const std::string vault = ctx.VaultPath();
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {

@@ -53,6 +53,13 @@ struct VaultAndKey {
 };
 Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid);
 
+// The cloud allows two AccessKeys per RAM user, and the guidance is one key
+// per person and application (a second only while rotating): warns on
+// stderr when `owner` with `app` (none: personal keys) now has more than two
+// unretired keys, naming them and the fix. Metadata only; never fails the
+// command (a read error only skips the warning).
+void WarnIfCrowded(Context& ctx, Vault& vault, const std::string& owner, const std::optional<std::string>& app);
+
 // `text` followed by spaces up to `width` (at least one space).
 std::string PadRight(const std::string& text, std::size_t width);
 

@@ -57,6 +57,8 @@ Result<std::vector<LoadedCredential>> FromBundle(Context& ctx, const SourceOptio
     c.secret = std::move(key.secret);
     c.owner = key.owner;
     c.app = key.app;
+    c.created = key.created;
+    c.rotate_days = key.rotate_days;
     out.push_back(std::move(c));
   }
   return out;
@@ -82,6 +84,8 @@ Result<std::vector<LoadedCredential>> FromVault(Context& ctx, const SourceOption
   c.secret = std::move(opened.secret);
   c.owner = found->meta.owner;
   c.app = found->meta.app;
+  c.created = found->meta.created.ToString();
+  c.rotate_days = found->meta.rotate_days;
   std::vector<LoadedCredential> out;
   out.push_back(std::move(c));
   return out;

@@ -33,6 +33,9 @@ struct LoadedCredential {
   SecretBuffer secret;
   std::string owner;
   std::optional<std::string> app;
+  // The key's dates as the sender's vault had them (receive keeps them).
+  std::string created;  // YYYY-MM-DD
+  int rotate_days = 0;
 };
 
 // Opens the bundle or reads the vault (logging a `reveal` with `purpose`).

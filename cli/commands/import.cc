@@ -87,6 +87,7 @@ Status RunImport(Context& ctx, const ImportOptions& opts) {
     };
   }
   AKV_RETURN_IF_ERROR(vault->ImportKeys(shared, keys, source, progress, &order->value()));
+  WarnIfCrowded(ctx, *vault, opts.owner, app);
   if (ctx.globals.json) {
     ctx.io.out() << nlohmann::json{{"imported", keys.size()}, {"owner", opts.owner},
                                    {"app", app ? nlohmann::json(*app) : nlohmann::json(nullptr)}}

@@ -46,6 +46,7 @@ Status RunRotate(Context& ctx, const RotateOptions& opts) {
   replacement.meta.rotate_days = rotate_days;
   replacement.secret = std::move(secret);
   AKV_RETURN_IF_ERROR(vault->RotateKey(opts.old_id, replacement, grace_days));
+  WarnIfCrowded(ctx, *vault, old->meta.owner, old->meta.app);
 
   std::vector<Distribution> carried;
   AKV_RETURN_IF_ERROR(vault->ForEachDistribution(opts.old_id, [&](const Distribution& d) {

@@ -10,7 +10,8 @@ import time
 from harness import AKVAULT, EXIT, AkvaultTestCase, fake_id, fake_secret
 
 COMMANDS = ["init", "add", "import", "list", "show", "remove", "due", "rotate", "retire", "lint", "config",
-            "export", "open", "exec", "credential-process", "keygen", "passwd", "log", "check", "trail", "policy"]
+            "export", "open", "exec", "credential-process", "keygen", "passwd", "log", "check", "trail", "policy",
+            "receive", "configure-external", "inspect", "scan", "unlock", "lock"]
 
 
 class CliContractTest(AkvaultTestCase):

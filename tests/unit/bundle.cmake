@@ -12,6 +12,7 @@ akvault_unit_test(bundle_unit_tests
   bundle/tamper_test.cc
   bundle/vectors_test.cc
   credentials/render_test.cc
+  credentials/merge_test.cc
 )
 target_compile_definitions(bundle_unit_tests PRIVATE
   AKVAULT_BUNDLE_VECTOR_DIR="${PROJECT_SOURCE_DIR}/tests/vectors/bundle")

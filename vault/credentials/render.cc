@@ -3,6 +3,7 @@
 #include <set>
 
 #include "vault/bundle/secret_text.h"
+#include "vault/credentials/merge.h"
 #include "vault/key_record.h"
 
 namespace akv {
@@ -31,10 +32,14 @@ void JsonField(SecretTextSink& out, std::string_view name, std::string_view valu
   out.Put('"');
 }
 
-void EmitEnv(const Credential& c, SecretTextSink& out) {
+void EmitEnv(const Credential& c, bool with_export, SecretTextSink& out) {
+  const std::string_view prefix = with_export ? "export " : "";
+  out.Put(prefix);
   out.Put("ALIBABA_CLOUD_ACCESS_KEY_ID=");
   out.Put(c.akid);
-  out.Put("\nALIBABA_CLOUD_ACCESS_KEY_SECRET=");
+  out.Put("\n");
+  out.Put(prefix);
+  out.Put("ALIBABA_CLOUD_ACCESS_KEY_SECRET=");
   out.Put(c.secret->view());
   out.Put('\n');
 }
@@ -58,43 +63,57 @@ void EmitJson(const std::vector<Credential>& creds, SecretTextSink& out) {
   out.Put("\n]}\n");
 }
 
-void EmitIni(const std::vector<Credential>& creds, SecretTextSink& out) {
-  for (std::size_t i = 0; i < creds.size(); ++i) {
-    const Credential& c = creds[i];
-    if (i > 0) out.Put('\n');
-    out.Put('[');
-    out.Put(c.profile);
-    out.Put("]\nenable = true\ntype = access_key\naccess_key_id = ");
-    out.Put(c.akid);
-    out.Put("\naccess_key_secret = ");
-    out.Put(c.secret->view());
-    out.Put('\n');
-  }
+void EmitIniSection(const Credential& c, SecretTextSink& out) {
+  out.Put('[');
+  out.Put(c.profile);
+  out.Put("]\nenable = true\ntype = access_key\naccess_key_id = ");
+  out.Put(c.akid);
+  out.Put("\naccess_key_secret = ");
+  out.Put(c.secret->view());
+  out.Put('\n');
 }
 
-void EmitAliyun(const std::vector<Credential>& creds, const std::string& region, SecretTextSink& out) {
+void EmitAliyunProfile(const Credential& c, const std::string& region, SecretTextSink& out) {
   out.Put('{');
-  JsonField(out, "current", creds.front().profile, false);
-  out.Put(",\"profiles\":[");
-  for (std::size_t i = 0; i < creds.size(); ++i) {
-    const Credential& c = creds[i];
-    out.Put(i == 0 ? "\n  {" : ",\n  {");
-    JsonField(out, "name", c.profile, false);
-    JsonField(out, "mode", "AK");
-    JsonField(out, "access_key_id", c.akid);
-    JsonField(out, "access_key_secret", c.secret->view());
-    JsonField(out, "region_id", region);
-    JsonField(out, "output_format", "json");
-    JsonField(out, "language", "en");
-    out.Put('}');
+  JsonField(out, "name", c.profile, false);
+  JsonField(out, "mode", "AK");
+  JsonField(out, "access_key_id", c.akid);
+  JsonField(out, "access_key_secret", c.secret->view());
+  JsonField(out, "region_id", region);
+  JsonField(out, "output_format", "json");
+  JsonField(out, "language", "en");
+  out.Put('}');
+}
+
+// ini and aliyun: each profile's text, then merged into the existing file
+// (or into nothing, which gives a new file).
+Result<SecretBuffer> RenderMerged(CredentialFormat format, const std::vector<Credential>& creds,
+                                  const std::string& region, const MergeTarget* into) {
+  std::vector<SecretBuffer> texts;
+  std::vector<ProfileText> profiles;
+  texts.reserve(creds.size());
+  for (const Credential& c : creds) {
+    texts.push_back(BuildSecretText([&](SecretTextSink& out) {
+      if (format == CredentialFormat::kIni) {
+        EmitIniSection(c, out);
+      } else {
+        EmitAliyunProfile(c, region, out);
+      }
+    }));
+    profiles.push_back({c.profile, &texts.back()});
   }
-  out.Put("\n],\"meta_path\":\"\"}\n");
+  const std::string_view existing = into ? into->existing : std::string_view();
+  const bool replace = into ? into->replace : false;
+  const std::string what = into ? into->what : std::string("the new file");
+  if (format == CredentialFormat::kIni) return MergeIni(existing, profiles, replace, what);
+  return MergeAliyunConfig(existing, profiles, replace, /*make_current=*/false, what);
 }
 
 }  // namespace
 
 std::optional<CredentialFormat> ParseCredentialFormat(std::string_view name) {
   if (name == "env") return CredentialFormat::kEnv;
+  if (name == "export-env") return CredentialFormat::kExportEnv;
   if (name == "json") return CredentialFormat::kJson;
   if (name == "ini") return CredentialFormat::kIni;
   if (name == "aliyun") return CredentialFormat::kAliyun;
@@ -121,10 +140,15 @@ Status ValidateRegionId(std::string_view region) {
   return Status::Ok();
 }
 
+bool FormatMerges(CredentialFormat format) {
+  return format == CredentialFormat::kIni || format == CredentialFormat::kAliyun;
+}
+
 Result<SecretBuffer> RenderCredentials(CredentialFormat format, const std::vector<Credential>& credentials,
-                                       const std::string& region) {
+                                       const std::string& region, const MergeTarget* into) {
   if (credentials.empty()) return Status::Usage("there is no key to write");
-  if (format == CredentialFormat::kEnv && credentials.size() != 1) {
+  if (into && !FormatMerges(format)) return Status::Internal("only ini and aliyun files are merged");
+  if ((format == CredentialFormat::kEnv || format == CredentialFormat::kExportEnv) && credentials.size() != 1) {
     return Status::Usage("the env format holds one key; choose one with --profile NAME",
                          "or use --format ini, json or aliyun for all " + std::to_string(credentials.size()) + " keys");
   }
@@ -139,17 +163,33 @@ Result<SecretBuffer> RenderCredentials(CredentialFormat format, const std::vecto
     }
   }
   if (format == CredentialFormat::kAliyun) AKV_RETURN_IF_ERROR(ValidateRegionId(region));
+  if (FormatMerges(format)) return RenderMerged(format, credentials, region, into);
   return BuildSecretText([&](SecretTextSink& out) {
-    switch (format) {
-      case CredentialFormat::kEnv:
-        return EmitEnv(credentials.front(), out);
-      case CredentialFormat::kJson:
-        return EmitJson(credentials, out);
-      case CredentialFormat::kIni:
-        return EmitIni(credentials, out);
-      case CredentialFormat::kAliyun:
-        return EmitAliyun(credentials, region, out);
+    if (format == CredentialFormat::kJson) return EmitJson(credentials, out);
+    EmitEnv(credentials.front(), format == CredentialFormat::kExportEnv, out);
+  });
+}
+
+Result<SecretBuffer> RenderExternalProfile(const std::string& profile, const std::string& process_command,
+                                           const std::string& region) {
+  AKV_RETURN_IF_ERROR(ValidateProfileName(profile));
+  AKV_RETURN_IF_ERROR(ValidateRegionId(region));
+  for (char c : process_command) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      return Status::Usage("the External-mode command would need quoting (a path has a quote, backslash or control character)",
+                           "move the bundle and identity to paths of plain characters");
     }
+  }
+  if (process_command.empty()) return Status::Usage("the External-mode command is empty");
+  return BuildSecretText([&](SecretTextSink& out) {
+    out.Put('{');
+    JsonField(out, "name", profile, false);
+    JsonField(out, "mode", "External");
+    JsonField(out, "process_command", process_command);
+    JsonField(out, "region_id", region);
+    JsonField(out, "output_format", "json");
+    JsonField(out, "language", "en");
+    out.Put('}');
   });
 }
 

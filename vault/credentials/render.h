@@ -25,12 +25,13 @@ namespace akv {
 
 enum class CredentialFormat {
   kEnv,     // ALIBABA_CLOUD_ACCESS_KEY_ID=... / ALIBABA_CLOUD_ACCESS_KEY_SECRET=... (one key)
+  kExportEnv,  // the same lines with "export " before each, for eval "$(akvault open ...)"
   kJson,    // {"credentials":[{"profile","access_key_id","access_key_secret","owner","app"}]}
   kIni,     // ~/.alibabacloud/credentials: [profile] enable/type/access_key_id/access_key_secret
   kAliyun,  // ~/.aliyun/config.json: profiles with mode AK
 };
 
-// "env" | "json" | "ini" | "aliyun"; nullopt otherwise.
+// "env" | "export-env" | "json" | "ini" | "aliyun"; nullopt otherwise.
 std::optional<CredentialFormat> ParseCredentialFormat(std::string_view name);
 
 struct Credential {
@@ -47,11 +48,30 @@ Status ValidateProfileName(std::string_view profile);
 // [a-z0-9-], 1..32 characters (cn-hangzhou, ap-southeast-1); kUsage otherwise.
 Status ValidateRegionId(std::string_view region);
 
+// An existing file to merge the new profiles into (ini and aliyun only; see
+// vault/credentials/merge.h): its other profiles and fields are kept.
+struct MergeTarget {
+  std::string_view existing;  // the file's whole text
+  bool replace = false;       // a profile of the same name is replaced, not refused
+  std::string what;           // the file, for messages
+};
+
 // One key for env; one or more for the others, with distinct profile names
 // (and none named DEFAULT in INI, which Python's configparser would apply to
-// every section). `region` is used by the aliyun format only.
+// every section). `region` is used by the aliyun format only. With `into`
+// (ini and aliyun) the result is that file with these profiles merged in.
 Result<SecretBuffer> RenderCredentials(CredentialFormat format, const std::vector<Credential>& credentials,
-                                       const std::string& region);
+                                       const std::string& region, const MergeTarget* into = nullptr);
+
+// True for the formats that merge into an existing file (ini, aliyun).
+bool FormatMerges(CredentialFormat format);
+
+// A config.json profile in the aliyun CLI's External mode: the CLI (and the
+// SDKs' CLIProfile provider) runs `process_command` and reads the
+// credential-process JSON from it. No secret: the command opens a bundle.
+// `process_command` is printable ASCII without '"' or '\' (kUsage otherwise).
+Result<SecretBuffer> RenderExternalProfile(const std::string& profile, const std::string& process_command,
+                                           const std::string& region);
 
 // Exactly {"mode":"AK","access_key_id":"...","access_key_secret":"..."} and "\n".
 Result<SecretBuffer> RenderCredentialProcess(const std::string& akid, const SecretBuffer& secret);

@@ -305,7 +305,10 @@ Result<PendingFile> PendingFile::Prepare(const std::string& path, ByteView data,
   }
   Fd file(fd);
   // The mode passed to open is masked by the umask; fchmod makes it exact.
-  if (::fchmod(file.get(), 0600) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
+  if ((options.mode & 077) != 0 || (options.mode & 0600) == 0) {
+    return Status::Internal("a secret file mode must be owner-only");
+  }
+  if (::fchmod(file.get(), options.mode) != 0) return Status::FromErrno(errno, "cannot set mode on", path);
   AKV_RETURN_IF_ERROR(WriteAll(file.get(), data, path));
   AKV_RETURN_IF_ERROR(FsyncOrFail(file.get(), path));
   if (::close(file.release()) != 0) return Status::Io("cannot close " + path + ": " + std::strerror(errno));

@@ -69,6 +69,10 @@ struct WriteOptions {
   // service account, `open --chown`): see ActAsUser. The file is theirs
   // because they created it, and only where they could have.
   std::optional<UserIdentity> as_user;
+  // The final mode: 0600, or 0400 for a file that must stay read-only to its
+  // owner (config.json in External mode: see docs/howto-server.md). Only
+  // owner bits are accepted; anything wider is refused as a bug.
+  mode_t mode = 0600;
 };
 
 // Writes `data` to `path` owner-only and atomically, as described above.

@@ -41,6 +41,7 @@ TEST_F(RenderTest, ParsesFormatNames) {
   EXPECT_EQ(ParseCredentialFormat("json"), CredentialFormat::kJson);
   EXPECT_EQ(ParseCredentialFormat("ini"), CredentialFormat::kIni);
   EXPECT_EQ(ParseCredentialFormat("aliyun"), CredentialFormat::kAliyun);
+  EXPECT_EQ(ParseCredentialFormat("export-env"), CredentialFormat::kExportEnv);
   EXPECT_FALSE(ParseCredentialFormat("ENV"));
   EXPECT_FALSE(ParseCredentialFormat(""));
   EXPECT_FALSE(ParseCredentialFormat("yaml"));
@@ -53,6 +54,10 @@ TEST_F(RenderTest, EnvHoldsExactlyOneKey) {
   EXPECT_EQ(two.status().code(), Code::kUsage);
   EXPECT_EQ(two.status().message(), "the env format holds one key; choose one with --profile NAME");
   EXPECT_EQ(RenderCredentials(CredentialFormat::kJson, {}, "cn-hangzhou").status().code(), Code::kUsage);
+  EXPECT_EQ(
+      Render(CredentialFormat::kExportEnv, One()),
+      "export ALIBABA_CLOUD_ACCESS_KEY_ID=" + kId1 + "\nexport ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + kSecret1 + "\n");
+  EXPECT_EQ(RenderCredentials(CredentialFormat::kExportEnv, Two(), "cn-hangzhou").status().code(), Code::kUsage);
 }
 
 TEST_F(RenderTest, IniIsTheAlibabaCloudCredentialsFile) {
@@ -69,12 +74,12 @@ TEST_F(RenderTest, JsonAndAliyunAndCredentialProcessAreExact) {
                 "\",\"owner\":\"alice\",\"app\":\"billing-api\"},\n"
                 "  {\"profile\":\"alice\",\"access_key_id\":\"" +
                 kId2 + "\",\"access_key_secret\":\"" + kSecret2 + "\",\"owner\":\"alice\",\"app\":null}\n]}\n");
-  EXPECT_EQ(
-      Render(CredentialFormat::kAliyun, One(), "ap-southeast-1"),
-      "{\"current\":\"billing-api\",\"profiles\":[\n  {\"name\":\"billing-api\",\"mode\":\"AK\",\"access_key_id\":\"" +
-          kId1 + "\",\"access_key_secret\":\"" + kSecret1 +
-          "\",\"region_id\":\"ap-southeast-1\",\"output_format\":\"json\",\"language\":\"en\"}\n],"
-          "\"meta_path\":\"\"}\n");
+  EXPECT_EQ(Render(CredentialFormat::kAliyun, One(), "ap-southeast-1"),
+            "{\n  \"current\": \"billing-api\",\n  \"profiles\": [\n    {\"name\":\"billing-api\",\"mode\":\"AK\","
+            "\"access_key_id\":\"" +
+                kId1 + "\",\"access_key_secret\":\"" + kSecret1 +
+                "\",\"region_id\":\"ap-southeast-1\",\"output_format\":\"json\",\"language\":\"en\"}\n  ],\n"
+                "  \"meta_path\": \"\"\n}\n");
   Result<SecretBuffer> cp = RenderCredentialProcess(kId1, s1_);
   ASSERT_TRUE(cp.ok());
   EXPECT_EQ(cp->view(),
