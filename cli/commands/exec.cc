@@ -16,6 +16,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/credential_source.h"
 #include "cli/credential_env.h"
+#include "vault/encoding/display_text.h"
 
 extern char** environ;
 
@@ -121,7 +122,7 @@ Status RunExec(Context& ctx, const ExecOptions& opts) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execvpe(argv[0], argv.data(), envp.data());
     const int err = errno;
-    const std::string msg = std::string("akvault: error: cannot run ") + argv[0] + ": " + std::strerror(err) + "\n";
+    const std::string msg = std::string("akvault: error: cannot run ") + DisplayText(argv[0]) + ": " + std::strerror(err) + "\n";
     (void)!::write(STDERR_FILENO, msg.data(), msg.size());
     ::_exit(err == ENOENT ? 127 : 126);
   }
