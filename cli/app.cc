@@ -13,17 +13,22 @@
 #include <string_view>
 
 #include "cli/commands/commands.h"
+#include "cli/last_resort.h"
 #include "cli/process.h"
 #include "cli/suggest.h"
+#include "vault/encoding/display_text.h"
 
 namespace akv::cli {
 namespace {
 
 constexpr const char* kVersion = "akvault 0.1.0";
 
+// Messages quote paths, names and values from outside (a file name with an
+// ESC or a newline in it): shown escaped, so an error is one line and
+// cannot drive the terminal (H2-5).
 void PrintError(Io& io, const Status& status) {
-  io.err() << "akvault: error: " << status.message();
-  if (!status.hint().empty()) io.err() << "; " << status.hint();
+  io.err() << "akvault: error: " << DisplayText(status.message());
+  if (!status.hint().empty()) io.err() << "; " << DisplayText(status.hint());
   io.err() << '\n';
 }
 
@@ -235,7 +240,7 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
       return ExitStatusFor(Code::kUsage);
     }
     const std::string hint = Suggestion(app, own_args);
-    ctx.io.err() << "akvault: error: " << e.what() << "; " << (hint.empty() ? "" : hint + " ") << "see akvault --help\n";
+    ctx.io.err() << "akvault: error: " << DisplayText(e.what()) << "; " << (hint.empty() ? "" : hint + " ") << "see akvault --help\n";
     return ExitStatusFor(Code::kUsage);
   }
 
@@ -245,7 +250,13 @@ int RunCli(const std::vector<std::string>& args, Context& ctx) {
       PrintError(ctx.io, Status::Usage("unexpected arguments after --", "only `akvault exec` runs a command"));
       return ExitStatusFor(Code::kUsage);
     }
-    Status status = command.run(ctx);
+    Status status;
+    try {
+      status = command.run(ctx);
+    } catch (...) {  // see last_resort.h; every buffer and pending file is unwound first
+      ctx.io.out().flush();
+      return InternalErrorExit(ctx.io.err());
+    }
     ctx.io.out().flush();
     // `akvault list | head -1`: the reader left, which is not an error
     // (cli.md, Part 2): end quietly with status 0.

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/process.h"
+#include "vault/encoding/display_text.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -102,8 +103,8 @@ Result<SecretBuffer> Context::ReadSecretInput(const std::string& what) {
   return io.PromptSecret(what);
 }
 
-void Context::Warn(const std::string& text) { io.err() << "akvault: warning: " << text << '\n'; }
+void Context::Warn(const std::string& text) { io.err() << "akvault: warning: " << DisplayText(text) << '\n'; }
 
-void Context::Note(const std::string& text) { io.err() << "akvault: " << text << '\n'; }
+void Context::Note(const std::string& text) { io.err() << "akvault: " << DisplayText(text) << '\n'; }
 
 }  // namespace akv::cli

@@ -44,10 +44,14 @@ Result<SecretBuffer> ReadSecretLineFromFd(int fd, const std::string& what) {
     if (got == 0 || c == '\n') break;
     if (n < line.size()) {
       line.data()[n++] = c;
-    } else {
-      too_long = true;  // keep draining the line, but remember
+      ::memset(&c, 0, 1);
+      continue;
     }
+    // Past the longest accepted line: stop here rather than drain it, or
+    // `add < /dev/zero` would read forever, a byte per call (H2-7b).
     ::memset(&c, 0, 1);
+    too_long = true;
+    break;
   }
   if (n > 0 && line.data()[n - 1] == '\r') --n;
   if (too_long || n > kMaxSecretLineBytes) {

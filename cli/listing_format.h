@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "vault/encoding/display_text.h"
 #include "vault/key_record.h"
 #include "vault/rotation/policy.h"
 
@@ -30,8 +31,15 @@ void AppendDueJson(std::string& out, const DueItem& item);
 const char* DueKindName(DueItem::Kind kind);
 
 // `text` followed by spaces up to `width`, at least one: the layout of
-// PadRight (cli/commands/common.h), so the tables keep their columns.
+// PadRight (cli/commands/common.h), so the tables keep their columns. The
+// cells come from the vault file: control characters are shown escaped
+// (DisplayText), so a row is one line and no escape reaches the terminal.
 inline void AppendPadded(std::string& line, std::string_view text, std::size_t width) {
+  if (!IsDisplaySafe(text)) {
+    const std::string shown = DisplayText(text);
+    AppendPadded(line, shown, width);
+    return;
+  }
   line.append(text);
   line.append(text.size() + 1 < width ? width - text.size() : 1, ' ');
 }

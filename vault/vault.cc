@@ -11,6 +11,7 @@
 #include "vault/clock.h"
 #include "vault/crypto/aead.h"
 #include "vault/crypto/random.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 #include "vault/storage/schema.h"
 #include "vault/storage/schema_check.h"
@@ -129,7 +130,7 @@ Status Vault::Create(const std::string& path, const SecretBuffer& passphrase, co
     // The first audit entry goes through the ordinary write path.
     AKV_ASSIGN_OR_RETURN(auto write, Write::Begin(vault));
     nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
-    AKV_RETURN_IF_ERROR(write->Audit("init", std::nullopt, detail.dump()));
+    AKV_RETURN_IF_ERROR(write->Audit("init", std::nullopt, DumpJson(detail)));
     return write->Commit();
   };
   Status built = build();
@@ -315,7 +316,7 @@ Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::op
       .BindBlob(6, header.wrapped);
   AKV_RETURN_IF_ERROR(update.RunChanging(1, "storing the new passphrase wrap"));
   nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
-  AKV_RETURN_IF_ERROR(write->Audit("passwd", std::nullopt, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("passwd", std::nullopt, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());
   keyring_ = std::move(header);
   return Checkpoint();

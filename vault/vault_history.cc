@@ -5,6 +5,7 @@
 #include "vault/clock.h"
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -64,7 +65,7 @@ Status Vault::RecordExport(const std::vector<Distribution>& rows, const std::vec
   for (const Distribution& d : rows) {
     const Mac mac = DistributionMac(d);
     insert.Bind(1, d.bundle_id).Bind(2, d.akid).Bind(3, d.created_at).Bind(4, d.expires_at).Bind(5, d.mode);
-    insert.Bind(6, nlohmann::json(d.recipients).dump()).Bind(7, d.destination).BindBlob(8, mac);
+    insert.Bind(6, DumpJson(nlohmann::json(d.recipients))).Bind(7, d.destination).BindBlob(8, mac);
     AKV_RETURN_IF_ERROR(insert.RunChanging(1, "recording the distribution of " + d.akid));
     write->AddElement(mac);
     ids.push_back(d.akid);
@@ -74,7 +75,7 @@ Status Vault::RecordExport(const std::vector<Distribution>& rows, const std::vec
                            {"mode", first.mode},           {"recipients", first.recipients},
                            {"expires_at", first.expires_at}, {"destination", first.destination}};
   AKV_RETURN_IF_ERROR(write->Audit("export", rows.size() == 1 ? std::optional<std::string>(first.akid) : std::nullopt,
-                                   detail.dump()));
+                                   DumpJson(detail)));
   return write->Commit();
 }
 
@@ -113,7 +114,7 @@ Status Vault::SetConfig(const std::string& name, const std::string& value) {
   write->AddElement(mac);
   nlohmann::json detail = {{"name", name}, {"value", value},
                            {"previous", previous ? nlohmann::json(*previous) : nlohmann::json(nullptr)}};
-  AKV_RETURN_IF_ERROR(write->Audit("config", std::nullopt, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("config", std::nullopt, DumpJson(detail)));
   return write->Commit();
 }
 

@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "vault/crypto/random.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -157,7 +158,7 @@ std::string ImportDetail(const Rows& rows, const KeyMetadata& first, const std::
       detail += akid;
       detail += '"';
     } else {
-      detail += nlohmann::json(std::string(akid)).dump();
+      detail += DumpJson(nlohmann::json(std::string(akid)));
     }
   }
   const nlohmann::json rest = {{"source", source},
@@ -165,7 +166,7 @@ std::string ImportDetail(const Rows& rows, const KeyMetadata& first, const std::
                                {"owner", first.owner},
                                {"app", first.app ? nlohmann::json(*first.app) : nlohmann::json(nullptr)}};
   detail += "],";
-  detail += rest.dump().substr(1);  // {"app":...} without its brace
+  detail += DumpJson(rest).substr(1);  // {"app":...} without its brace
   return detail;
 }
 

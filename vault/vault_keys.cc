@@ -5,6 +5,7 @@
 #include "vault/clock.h"
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -61,7 +62,7 @@ Status Vault::AddKey(const NewKey& key) {
                            {"app", stored.meta.app ? nlohmann::json(*stored.meta.app) : nlohmann::json(nullptr)},
                            {"created", stored.meta.created.ToString()},
                            {"rotate_days", stored.meta.rotate_days}};
-  AKV_RETURN_IF_ERROR(write->Audit("add", stored.meta.akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("add", stored.meta.akid, DumpJson(detail)));
   return write->Commit();
 }
 
@@ -77,7 +78,7 @@ Result<RecordSecret> Vault::RevealKey(const std::string& akid, const std::string
   if (!key) return Status::NotFound("no AccessKey " + akid + " in the vault", "see `akvault list --all`");
   AKV_ASSIGN_OR_RETURN(RecordSecret opened, OpenRecord(subkeys_->records, keyring_.vault_id, *key));
   nlohmann::json detail = {{"purpose", purpose}};
-  AKV_RETURN_IF_ERROR(write->Audit("reveal", akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("reveal", akid, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());
   return opened;
 }
@@ -115,7 +116,7 @@ Status Vault::RemoveKey(const std::string& akid) {
                            {"app", key->meta.app ? nlohmann::json(*key->meta.app) : nlohmann::json(nullptr)},
                            {"status", KeyStatusName(key->meta.status)},
                            {"distributions", dist_macs.size()}};
-  AKV_RETURN_IF_ERROR(write->Audit("remove", akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("remove", akid, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());
   return Checkpoint();
 }
@@ -167,7 +168,7 @@ Status Vault::RotateKey(const std::string& old_akid, const NewKey& replacement, 
                            {"app", fresh.meta.app ? nlohmann::json(*fresh.meta.app) : nlohmann::json(nullptr)},
                            {"grace_until", old_meta.due_date->ToString()},
                            {"new_deadline", fresh.meta.deadline().ToString()}};
-  AKV_RETURN_IF_ERROR(write->Audit("rotate", old_akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("rotate", old_akid, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());
   return Checkpoint();
 }
@@ -194,7 +195,7 @@ Status Vault::RetireKey(const std::string& akid) {
   write->RemoveElement(RecordStateElement(subkeys_->state, keyring_.vault_id, *key));
   write->AddElement(RecordStateElement(subkeys_->state, keyring_.vault_id, retired));
   nlohmann::json detail = {{"previous_status", previous_status}};
-  AKV_RETURN_IF_ERROR(write->Audit("retire", akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("retire", akid, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());
   return Checkpoint();
 }

@@ -6,6 +6,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/rotation/policy.h"
 
 namespace akv::cli {
@@ -65,10 +67,11 @@ Status RunAdd(Context& ctx, const AddOptions& opts) {
     // Print the row as stored, with the fields the vault derives (due date).
     AKV_ASSIGN_OR_RETURN(auto stored, vault->FindKey(opts.id));
     if (!stored) return Status::Internal("AccessKey " + opts.id + " is missing right after it was added");
-    ctx.io.out() << KeyJson(stored->meta).dump() << '\n';
+    ctx.io.out() << DumpJson(KeyJson(stored->meta)) << '\n';
   } else {
-    ctx.io.out() << "Added " << opts.id << " (owner " << opts.owner << (app ? ", app " + *app : std::string())
-                 << "), rotate by " << key.meta.deadline().ToString() << '\n';
+    ctx.io.out() << "Added " << opts.id << " (owner " << DisplayText(opts.owner)
+                 << (app ? ", app " + DisplayText(*app) : std::string()) << "), rotate by "
+                 << key.meta.deadline().ToString() << '\n';
   }
   return Status::Ok();
 }

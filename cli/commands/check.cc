@@ -6,6 +6,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -14,17 +16,16 @@ Status RunCheck(Context& ctx) {
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVaultForCheck());
   AKV_ASSIGN_OR_RETURN(CheckReport report, vault->Check());
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"vault", vault->path()},
-                                   {"ok", report.problems.empty()},
-                                   {"keys", report.keys_checked},
-                                   {"audit_entries", report.audit_entries_checked},
-                                   {"problems", report.problems}}
-                        .dump()
+    ctx.io.out() << DumpJson(nlohmann::json{{"vault", vault->path()},
+                                            {"ok", report.problems.empty()},
+                                            {"keys", report.keys_checked},
+                                            {"audit_entries", report.audit_entries_checked},
+                                            {"problems", report.problems}})
                  << '\n';
   } else {
-    for (const std::string& problem : report.problems) ctx.io.out() << "PROBLEM: " << problem << '\n';
-    ctx.io.out() << (report.problems.empty() ? "OK: " : "FAILED: ") << vault->path() << ": " << report.keys_checked
-                 << " keys and " << report.audit_entries_checked << " audit entries checked, "
+    for (const std::string& problem : report.problems) ctx.io.out() << "PROBLEM: " << DisplayText(problem) << '\n';
+    ctx.io.out() << (report.problems.empty() ? "OK: " : "FAILED: ") << DisplayText(vault->path()) << ": "
+                 << report.keys_checked << " keys and " << report.audit_entries_checked << " audit entries checked, "
                  << report.problems.size() << " problem(s)\n";
   }
   if (!report.problems.empty()) {

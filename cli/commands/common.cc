@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 #include "vault/rotation/policy.h"
 #include "vault/vault.h"
@@ -111,11 +113,12 @@ Result<VaultAndKey> UnlockVaultForKey(Context& ctx, const std::string& akid) {
 }
 
 std::string PadRight(const std::string& text, std::size_t width) {
+  if (!IsDisplaySafe(text)) return PadRight(DisplayText(text), width);
   return text + std::string(text.size() + 1 < width ? width - text.size() : 1, ' ');
 }
 
 void JsonArrayWriter::Write(const nlohmann::json& value) {
-  out_ << (first_ ? "\n  " : ",\n  ") << value.dump();
+  out_ << (first_ ? "\n  " : ",\n  ") << DumpJson(value);
   first_ = false;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/rotation/policy.h"
 
 namespace akv::cli {
@@ -64,7 +65,7 @@ Status RunGet(Context& ctx, const ConfigOptions& opts, bool all) {
       ctx.io.out() << shown << '\n';
     }
   }
-  if (ctx.globals.json) ctx.io.out() << json.dump() << '\n';
+  if (ctx.globals.json) ctx.io.out() << DumpJson(json) << '\n';
   return Status::Ok();
 }
 
@@ -74,7 +75,7 @@ Status RunSet(Context& ctx, const ConfigOptions& opts) {
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenUnlockedVault());
   AKV_RETURN_IF_ERROR(vault->SetConfig(opts.name, std::to_string(days)));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{opts.name, days}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{opts.name, days}}) << '\n';
   } else {
     ctx.io.out() << "Set " << opts.name << " = " << days << '\n';
   }

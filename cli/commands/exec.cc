@@ -15,6 +15,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/credential_source.h"
+#include "cli/credential_env.h"
+#include "vault/encoding/display_text.h"
 
 extern char** environ;
 
@@ -51,16 +53,6 @@ struct ExecOptions {
   bool aliases = false;
 };
 
-bool IsCredentialVariable(const char* entry) {
-  for (const EnvName& n : kEnvNames) {
-    for (const char* name : {n.id, n.secret}) {
-      const std::size_t len = std::strlen(name);
-      if (std::strncmp(entry, name, len) == 0 && entry[len] == '=') return true;
-    }
-  }
-  return false;
-}
-
 Status RunExec(Context& ctx, const ExecOptions& opts) {
   if (ctx.trailing_args.empty()) {
     return Status::Usage("no command to run", "put it after --, e.g. akvault exec bundle.akb -- aliyun ecs DescribeRegions");
@@ -77,7 +69,7 @@ Status RunExec(Context& ctx, const ExecOptions& opts) {
   SecretBuffer block(needed);
   std::vector<char*> envp;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (!IsCredentialVariable(*e)) envp.push_back(*e);
+    if (!IsInheritedCredentialVariable(*e)) envp.push_back(*e);
   }
   char* cursor = reinterpret_cast<char*>(block.data());
   auto put = [&](const char* name, const char* value, std::size_t value_len) {
@@ -130,7 +122,7 @@ Status RunExec(Context& ctx, const ExecOptions& opts) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execvpe(argv[0], argv.data(), envp.data());
     const int err = errno;
-    const std::string msg = std::string("akvault: error: cannot run ") + argv[0] + ": " + std::strerror(err) + "\n";
+    const std::string msg = std::string("akvault: error: cannot run ") + DisplayText(argv[0]) + ": " + std::strerror(err) + "\n";
     (void)!::write(STDERR_FILENO, msg.data(), msg.size());
     ::_exit(err == ENOENT ? 127 : 126);
   }

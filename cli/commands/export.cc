@@ -23,7 +23,9 @@
 #include "vault/bundle/identity.h"
 #include "vault/bundle/password.h"
 #include "vault/bundle/seal.h"
+#include "vault/encoding/display_text.h"
 #include "vault/encoding/encoding.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 #include "vault/rotation/policy.h"
 
@@ -211,18 +213,21 @@ Status RunExport(Context& ctx, const ExportOptions& opts) {
   if (ctx.globals.json) {
     nlohmann::json ids = nlohmann::json::array();
     for (const StoredKey& key : keys) ids.push_back(key.meta.akid);
-    ctx.io.out() << nlohmann::json{{"bundle", opts.out},        {"bundle_id", HexEncode(sealed.bundle_id)},
-                                   {"keys", ids},               {"mode", mode},
-                                   {"recipients", opts.recipients}, {"expires", FormatUtc(seal.expires)},
-                                   {"password_file", opts.password_file.empty() ? nlohmann::json(nullptr)
-                                                                               : nlohmann::json(opts.password_file)}}
-                        .dump()
+    ctx.io.out() << DumpJson(nlohmann::json{
+                        {"bundle", opts.out},
+                        {"bundle_id", HexEncode(sealed.bundle_id)},
+                        {"keys", ids},
+                        {"mode", mode},
+                        {"recipients", opts.recipients},
+                        {"expires", FormatUtc(seal.expires)},
+                        {"password_file",
+                         opts.password_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(opts.password_file)}})
                  << '\n';
   } else {
-    ctx.io.out() << "Wrote " << opts.out << ": " << keys.size() << " key(s), " << mode << " bundle, expires "
-                 << FormatUtc(seal.expires) << ".\n";
+    ctx.io.out() << "Wrote " << DisplayText(opts.out) << ": " << keys.size() << " key(s), " << mode
+                 << " bundle, expires " << FormatUtc(seal.expires) << ".\n";
     if (uses_password && !opts.password_file.empty()) {
-      ctx.io.out() << "The password is in " << opts.password_file
+      ctx.io.out() << "The password is in " << DisplayText(opts.password_file)
                    << " (0600): send it by another channel than the bundle (SMS, a call), then delete it.\n";
     }
   }

@@ -8,6 +8,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 #include "vault/import/csv.h"
 #include "vault/rotation/policy.h"
@@ -89,14 +91,14 @@ Status RunImport(Context& ctx, const ImportOptions& opts) {
   AKV_RETURN_IF_ERROR(vault->ImportKeys(shared, keys, source, progress, &order->value()));
   WarnIfCrowded(ctx, *vault, opts.owner, app);
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"imported", keys.size()}, {"owner", opts.owner},
-                                   {"app", app ? nlohmann::json(*app) : nlohmann::json(nullptr)}}
-                        .dump()
+    ctx.io.out() << DumpJson(nlohmann::json{{"imported", keys.size()},
+                                            {"owner", opts.owner},
+                                            {"app", app ? nlohmann::json(*app) : nlohmann::json(nullptr)}})
                  << '\n';
   } else {
-    ctx.io.out() << "Imported " << keys.size() << " key(s) for owner " << opts.owner
-                 << (app ? ", app " + *app : std::string()) << ", rotate by " << created.AddDays(*rotate_days).ToString()
-                 << '\n';
+    ctx.io.out() << "Imported " << keys.size() << " key(s) for owner " << DisplayText(opts.owner)
+                 << (app ? ", app " + DisplayText(*app) : std::string()) << ", rotate by "
+                 << created.AddDays(*rotate_days).ToString() << '\n';
   }
   ctx.Note("the CSV still holds the secret(s) in clear: delete it now (shred -u " + opts.file + ")");
   return Status::Ok();

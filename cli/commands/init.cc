@@ -5,6 +5,8 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "vault/crypto/kdf.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -24,10 +26,10 @@ Status RunInit(Context& ctx, const InitOptions& opts) {
   AKV_ASSIGN_OR_RETURN(SecretBuffer passphrase, ctx.NewPassphrase(file));
   AKV_RETURN_IF_ERROR(Vault::Create(path, passphrase, *kdf, ctx.rng, ctx.clock));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"vault", path}, {"kdf", opts.kdf}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"vault", path}, {"kdf", opts.kdf}}) << '\n';
   } else {
-    ctx.io.out() << "Created vault " << path << " (Argon2id " << opts.kdf << ": " << kdf->ops << " passes, "
-                 << (kdf->mem_bytes >> 20) << " MiB)\n";
+    ctx.io.out() << "Created vault " << DisplayText(path) << " (Argon2id " << opts.kdf << ": " << kdf->ops
+                 << " passes, " << (kdf->mem_bytes >> 20) << " MiB)\n";
   }
   return Status::Ok();
 }

@@ -10,6 +10,7 @@
 #include "cli/commands/common.h"
 #include "vault/bundle/identity.h"
 #include "vault/crypto/box.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -45,7 +46,7 @@ Status RunKeygen(Context& ctx, const KeygenOptions& opts) {
   AKV_RETURN_IF_ERROR(WriteFileAtomic(opts.out, file.span(), write));
   const std::string recipient = EncodeRecipient(pair.public_key);
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"public_key", recipient}, {"identity", opts.out}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"public_key", recipient}, {"identity", opts.out}}) << '\n';
   } else {
     ctx.io.out() << recipient << '\n';
   }

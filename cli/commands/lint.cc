@@ -9,6 +9,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
 #include "vault/rotation/policy.h"
 
 namespace akv::cli {
@@ -65,8 +66,9 @@ Status RunLint(Context& ctx, const LintOptions& opts) {
     }
   } else {
     for (const Finding& f : findings) {
-      ctx.io.out() << SeverityName(f.severity) << ": [" << f.rule << "] " << f.akid << " (owner " << f.owner
-                   << (f.app ? ", app " + *f.app : std::string()) << "): " << f.message << "\n    fix: " << f.fix << '\n';
+      ctx.io.out() << SeverityName(f.severity) << ": [" << f.rule << "] " << DisplayText(f.akid) << " (owner "
+                   << DisplayText(f.owner) << (f.app ? ", app " + DisplayText(*f.app) : std::string())
+                   << "): " << DisplayText(f.message) << "\n    fix: " << DisplayText(f.fix) << '\n';
     }
     ctx.io.out() << findings.size() << " finding(s)" << (verify ? ", records verified" : "") << ".\n";
   }

@@ -5,24 +5,30 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/audit_detail.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
 
-// One readable line of an entry's JSON detail.
-std::string Summary(const AuditEntry& e) {
-  auto detail = nlohmann::json::parse(e.detail, nullptr, false);
-  if (!detail.is_object()) return e.detail;
+// One readable line of an entry's JSON detail. Every piece of it came from
+// the vault file, so the whole line goes through DisplayText: one entry is
+// one line, with no control character reaching the terminal (H2-5).
+Result<std::string> Summary(const AuditEntry& e, const nlohmann::json& detail) {
   if (e.event == "import" && detail.contains("count")) {
-    return std::to_string(detail["count"].get<long long>()) + " keys from " + detail.value("source", std::string("?")) +
-           " (owner " + detail.value("owner", std::string("?")) + ")";
+    AKV_ASSIGN_OR_RETURN(std::optional<std::int64_t> count, DetailInt(e, detail, "count"));
+    AKV_ASSIGN_OR_RETURN(std::optional<std::string> source, DetailString(e, detail, "source"));
+    AKV_ASSIGN_OR_RETURN(std::optional<std::string> owner, DetailString(e, detail, "owner"));
+    return DisplayText(std::to_string(*count) + " keys from " + source.value_or("?") + " (owner " +
+                       owner.value_or("?") + ")");
   }
   std::string out;
   for (auto it = detail.begin(); it != detail.end(); ++it) {
     if (!out.empty()) out += ' ';
-    out += it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+    out += it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : DumpJson(it.value()));
   }
-  return out;
+  return DisplayText(out);
 }
 
 Status RunLog(Context& ctx, const std::string& akid) {
@@ -36,19 +42,21 @@ Status RunLog(Context& ctx, const std::string& akid) {
     JsonArrayWriter writer(ctx.io.out());
     return vault->ForEachAuditEntry([&](const AuditEntry& e) {
       if (!matches(e)) return Status::Ok();
-      auto detail = nlohmann::json::parse(e.detail, nullptr, false);
+      AKV_ASSIGN_OR_RETURN(nlohmann::json detail, ParseAuditDetail(e));
       writer.Write({{"seq", e.seq},
                     {"at", FormatUtc(e.at)},
                     {"event", e.event},
                     {"akid", e.akid ? nlohmann::json(*e.akid) : nlohmann::json(nullptr)},
-                    {"detail", detail.is_discarded() ? nlohmann::json(e.detail) : detail}});
+                    {"detail", std::move(detail)}});
       return Status::Ok();
     });
   }
   return vault->ForEachAuditEntry([&](const AuditEntry& e) {
     if (!matches(e)) return Status::Ok();
+    AKV_ASSIGN_OR_RETURN(nlohmann::json detail, ParseAuditDetail(e));
+    AKV_ASSIGN_OR_RETURN(std::string summary, Summary(e, detail));
     ctx.io.out() << PadRight(std::to_string(e.seq), 6) << FormatUtc(e.at) << "  " << PadRight(e.event, 8)
-                 << PadRight(e.akid.value_or("-"), 26) << Summary(e) << '\n';
+                 << PadRight(e.akid.value_or("-"), 26) << summary << '\n';
     return ctx.io.out() ? Status::Ok() : Status::Io("cannot write to standard output");
   });
 }

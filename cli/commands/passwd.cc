@@ -11,6 +11,8 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "vault/crypto/kdf.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -53,10 +55,10 @@ Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
   }
   AKV_RETURN_IF_ERROR(vault->ChangePassphrase(fresh, kdf));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}}) << '\n';
   } else {
-    ctx.io.out() << "Changed the master passphrase of " << vault->path() << " (Argon2id " << KdfPresetName(vault->kdf())
-                 << ")\n";
+    ctx.io.out() << "Changed the master passphrase of " << DisplayText(vault->path()) << " (Argon2id "
+                 << KdfPresetName(vault->kdf()) << ")\n";
   }
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -14,7 +15,7 @@ Status RunRemove(Context& ctx, const std::string& akid) {
   AKV_ASSIGN_OR_RETURN(VaultAndKey opened, UnlockVaultForKey(ctx, akid));
   AKV_RETURN_IF_ERROR(opened.vault->RemoveKey(akid));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"removed", akid}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"removed", akid}}) << '\n';
   } else {
     ctx.io.out() << "Removed " << akid << " from the vault. If it still works in the console, disable and delete it there.\n";
   }

@@ -6,6 +6,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -14,7 +15,7 @@ Status RunRetire(Context& ctx, const std::string& akid) {
   AKV_ASSIGN_OR_RETURN(VaultAndKey opened, UnlockVaultForKey(ctx, akid));
   AKV_RETURN_IF_ERROR(opened.vault->RetireKey(akid));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"retired", akid}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"retired", akid}}) << '\n';
   } else {
     ctx.io.out() << "Retired " << akid << ": it no longer appears in `akvault list` (see `list --all`).\n";
   }

@@ -6,6 +6,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/rotation/policy.h"
 
 namespace akv::cli {
@@ -60,18 +62,17 @@ Status RunRotate(Context& ctx, const RotateOptions& opts) {
       bundles.push_back({{"bundle_id", d.bundle_id}, {"mode", d.mode}, {"recipients", d.recipients},
                          {"destination", d.destination}, {"created", FormatUtc(d.created_at)}});
     }
-    ctx.io.out() << nlohmann::json{{"old", opts.old_id},
-                                   {"new", opts.new_id},
-                                   {"new_deadline", created.AddDays(rotate_days).ToString()},
-                                   {"grace_until", grace_end.ToString()},
-                                   {"old_bundles", bundles}}
-                        .dump()
+    ctx.io.out() << DumpJson(nlohmann::json{{"old", opts.old_id},
+                                            {"new", opts.new_id},
+                                            {"new_deadline", created.AddDays(rotate_days).ToString()},
+                                            {"grace_until", grace_end.ToString()},
+                                            {"old_bundles", bundles}})
                  << '\n';
     return Status::Ok();
   }
   std::ostream& out = ctx.io.out();
-  out << "Rotated " << opts.old_id << " -> " << opts.new_id << " (owner " << old->meta.owner
-      << (old->meta.app ? ", app " + *old->meta.app : std::string()) << "); new deadline "
+  out << "Rotated " << opts.old_id << " -> " << opts.new_id << " (owner " << DisplayText(old->meta.owner)
+      << (old->meta.app ? ", app " + DisplayText(*old->meta.app) : std::string()) << "); new deadline "
       << created.AddDays(rotate_days).ToString() << ".\n";
   out << "The old key stays usable until you disable it: do that in the console by " << grace_end.ToString()
       << ", then run `akvault retire " << opts.old_id << "`.\n";
@@ -80,9 +81,10 @@ Status RunRotate(Context& ctx, const RotateOptions& opts) {
   } else {
     out << "The old key went out in these bundles; send the new key to the same people and servers:\n";
     for (const Distribution& d : carried) {
-      out << "  " << FormatUtc(d.created_at) << "  bundle " << d.bundle_id.substr(0, 16) << "  " << d.mode;
-      for (const std::string& r : d.recipients) out << "  " << r;
-      out << "  -> " << d.destination << '\n';
+      out << "  " << FormatUtc(d.created_at) << "  bundle " << DisplayText(d.bundle_id.substr(0, 16)) << "  "
+          << DisplayText(d.mode);
+      for (const std::string& r : d.recipients) out << "  " << DisplayText(r);
+      out << "  -> " << DisplayText(d.destination) << '\n';
     }
   }
   return Status::Ok();

@@ -7,6 +7,8 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/display_text.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -24,8 +26,8 @@ nlohmann::json DistributionJson(const Distribution& d) {
 
 std::string DistributionLine(const Distribution& d) {
   std::string who = d.mode == "password" ? "password" : d.mode + " " + std::to_string(d.recipients.size()) + " recipient(s)";
-  return FormatUtc(d.created_at) + "  bundle " + d.bundle_id.substr(0, 16) + "  " + who + "  -> " + d.destination +
-         "  (expires " + FormatUtc(d.expires_at) + ")";
+  return DisplayText(FormatUtc(d.created_at) + "  bundle " + d.bundle_id.substr(0, 16) + "  " + who + "  -> " +
+                     d.destination + "  (expires " + FormatUtc(d.expires_at) + ")");
 }
 
 // The key and its predecessors, newest first (bounded, in case of a cycle).
@@ -77,7 +79,7 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
     nlohmann::json dist = nlohmann::json::array();
     for (const Distribution& d : history) dist.push_back(DistributionJson(d));
     out["distributions"] = dist;
-    std::string text = out.dump();
+    std::string text = DumpJson(out);
     if (!opts.reveal) {
       ctx.io.out() << text << '\n';
       return Status::Ok();
@@ -92,9 +94,9 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
   }
 
   std::ostream& out = ctx.io.out();
-  out << PadRight("AccessKey ID", 14) << m.akid << '\n';
-  out << PadRight("Owner", 14) << m.owner << '\n';
-  out << PadRight("App", 14) << m.app.value_or("- (personal key)") << '\n';
+  out << PadRight("AccessKey ID", 14) << DisplayText(m.akid) << '\n';
+  out << PadRight("Owner", 14) << DisplayText(m.owner) << '\n';
+  out << PadRight("App", 14) << DisplayText(m.app.value_or("- (personal key)")) << '\n';
   out << PadRight("Status", 14) << KeyStatusName(m.status)
       << (m.status_since ? " since " + m.status_since->ToString() : std::string()) << '\n';
   out << PadRight("Created", 14) << m.created.ToString() << '\n';
@@ -107,11 +109,11 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
   } else if (m.status == KeyStatus::kSuperseded && m.due_date) {
     out << PadRight("Grace until", 14) << m.due_date->ToString() << " (then disable it in the console and retire it)\n";
   }
-  if (m.predecessor) out << PadRight("Replaces", 14) << *m.predecessor << '\n';
-  if (m.successor) out << PadRight("Replaced by", 14) << *m.successor << '\n';
+  if (m.predecessor) out << PadRight("Replaces", 14) << DisplayText(*m.predecessor) << '\n';
+  if (m.successor) out << PadRight("Replaced by", 14) << DisplayText(*m.successor) << '\n';
   if (m.main_account) out << PadRight("Main account", 14) << "yes (never use the main account's AccessKey)\n";
   if (opened) {
-    if (!opened->note.empty()) out << PadRight("Note", 14) << opened->note << '\n';
+    if (!opened->note.empty()) out << PadRight("Note", 14) << DisplayText(opened->note) << '\n';
     out << PadRight("Verified", 14) << "yes: the record is authentic\n";
   } else {
     out << PadRight("Verified", 14) << "not checked (pass --passphrase-file, or run akvault check)\n";
@@ -123,7 +125,7 @@ Status RunShow(Context& ctx, const ShowOptions& opts) {
   }
   out << "Distribution history" << (chain.size() > 1 ? " (this key and the keys it replaced):" : ":") << '\n';
   if (history.empty()) out << "  never exported\n";
-  for (const Distribution& d : history) out << "  " << d.akid << "  " << DistributionLine(d) << '\n';
+  for (const Distribution& d : history) out << "  " << DisplayText(d.akid) << "  " << DistributionLine(d) << '\n';
   return Status::Ok();
 }
 

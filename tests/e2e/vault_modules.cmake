@@ -11,3 +11,6 @@ list(APPEND AKVAULT_E2E_MODULES
   test_rotation_rotate
   test_rotation_lint
 )
+# Text from outside shown safely, exec environment, piped secrets (issue 9
+# items 4, 5, 7): tests/e2e/test_hygiene_text.py.
+list(APPEND AKVAULT_E2E_MODULES test_hygiene_text)

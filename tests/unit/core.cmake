@@ -7,6 +7,7 @@ akvault_unit_test(core_unit_tests
   crypto/aead_test.cc
   encoding/encoding_test.cc
   encoding/json_writer_test.cc
+  encoding/display_text_test.cc
   fs/secure_file_test.cc
   fs/output_location_test.cc
   record_codec_test.cc

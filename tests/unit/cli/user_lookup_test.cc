@@ -32,7 +32,9 @@ TEST(ParsePasswdLineTest, RefusesAnythingElse) {
   for (const char* line : bad) {
     auto ids = ParsePasswdLine(line, "deploy");
     EXPECT_FALSE(ids.ok()) << line;
-    if (!ids.ok()) EXPECT_EQ(ids.status().code(), Code::kInternal) << line;
+    if (!ids.ok()) {
+      EXPECT_EQ(ids.status().code(), Code::kInternal) << line;
+    }
   }
 }
 
