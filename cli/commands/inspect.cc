@@ -10,6 +10,7 @@
 #include "cli/commands/common.h"
 #include "vault/bundle/seal.h"
 #include "vault/fs/secure_file.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -28,14 +29,14 @@ Status RunInspect(Context& ctx, const std::string& path) {
   const std::int64_t now = ctx.clock.NowUnixSeconds();
   const bool expired = now >= info.expires;
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"bundle_id", info.bundle_id_hex},
+    ctx.io.out() << DumpJson(nlohmann::json{{"bundle_id", info.bundle_id_hex},
                                    {"created", FormatUtc(info.created)},
                                    {"expires", FormatUtc(info.expires)},
                                    {"expired", expired},
                                    {"mode", ModeName(info)},
                                    {"recipients", info.recipient_count},
                                    {"authenticated", false}}
-                        .dump()
+                        )
                  << '\n';
     return Status::Ok();
   }
