@@ -3,8 +3,8 @@
 
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
-#include "vault/vault_write.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/vault_write.h"
 
 namespace akv {
 

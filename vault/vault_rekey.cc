@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "vault/crypto/random.h"
-#include "vault/vault_write.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/vault_write.h"
 
 namespace akv {
 

@@ -9,8 +9,8 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "vault/bundle/seal.h"
-#include "vault/fs/secure_file.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/fs/secure_file.h"
 
 namespace akv::cli {
 namespace {
@@ -30,13 +30,12 @@ Status RunInspect(Context& ctx, const std::string& path) {
   const bool expired = now >= info.expires;
   if (ctx.globals.json) {
     ctx.io.out() << DumpJson(nlohmann::json{{"bundle_id", info.bundle_id_hex},
-                                   {"created", FormatUtc(info.created)},
-                                   {"expires", FormatUtc(info.expires)},
-                                   {"expired", expired},
-                                   {"mode", ModeName(info)},
-                                   {"recipients", info.recipient_count},
-                                   {"authenticated", false}}
-                        )
+                                            {"created", FormatUtc(info.created)},
+                                            {"expires", FormatUtc(info.expires)},
+                                            {"expired", expired},
+                                            {"mode", ModeName(info)},
+                                            {"recipients", info.recipient_count},
+                                            {"authenticated", false}})
                  << '\n';
     return Status::Ok();
   }

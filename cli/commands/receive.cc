@@ -13,8 +13,8 @@
 #include "cli/commands/common.h"
 #include "cli/commands/credential_source.h"
 #include "vault/crypto/kdf.h"
-#include "vault/fs/secure_file.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/fs/secure_file.h"
 
 namespace akv::cli {
 namespace {

@@ -73,7 +73,8 @@ Status RunUnlock(Context& ctx, const UnlockOptions& opts) {
   AKV_ASSIGN_OR_RETURN(const SecretBuffer* vault_key, vault->VaultKeyForCache());
   AKV_ASSIGN_OR_RETURN(const std::int64_t expires, cache.Store(BindingOf(*vault), *vault_key, lifetime));
   if (ctx.globals.json) {
-    ctx.io.out() << DumpJson(nlohmann::json{{"vault", vault->path()}, {"unlocked", true}, {"until", FormatUtc(expires)}})
+    ctx.io.out() << DumpJson(
+                        nlohmann::json{{"vault", vault->path()}, {"unlocked", true}, {"until", FormatUtc(expires)}})
                  << '\n';
   } else {
     ctx.io.out() << "Unlocked " << vault->path() << " until " << FormatUtc(expires) << " (" << Left(lifetime)

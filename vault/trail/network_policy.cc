@@ -1,8 +1,9 @@
 #include "vault/trail/network_policy.h"
-#include "vault/encoding/json_dump.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "vault/encoding/json_dump.h"
 
 namespace akv::trail {
 namespace {
