@@ -3,6 +3,7 @@
 
 #include "vault/crypto/random.h"
 #include "vault/encoding/canonical.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -118,7 +119,7 @@ Status Vault::SetKeyPolicy(const std::string& akid, const std::optional<std::str
   nlohmann::json detail = {
       {"policy", as_json(policy)},
       {"previous", as_json(previous ? std::optional<std::string>(previous->second) : std::nullopt)}};
-  AKV_RETURN_IF_ERROR(write->Audit("policy", akid, detail.dump()));
+  AKV_RETURN_IF_ERROR(write->Audit("policy", akid, DumpJson(detail)));
   return write->Commit();
 }
 

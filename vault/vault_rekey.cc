@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vault/crypto/random.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -197,7 +198,7 @@ Result<std::int64_t> Vault::Rekey(const SecretBuffer& new_passphrase, const std:
   write->Rebase(new_state, new_head);
   nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops},          {"mem", kdf.mem_bytes},
                            {"rekey", true},             {"records", keys.size()}};
-  Status committed = write->Audit("passwd", std::nullopt, detail.dump());
+  Status committed = write->Audit("passwd", std::nullopt, DumpJson(detail));
   if (committed.ok()) committed = write->Commit();
   if (!committed.ok()) {
     std::swap(*subkeys_, fresh);

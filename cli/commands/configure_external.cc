@@ -20,6 +20,7 @@
 #include "cli/commands/credential_source.h"
 #include "vault/credentials/merge.h"
 #include "vault/credentials/render.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/existing_file.h"
 #include "vault/fs/secure_file.h"
 
@@ -107,7 +108,8 @@ Status RunConfigureExternal(Context& ctx, const ExternalOptions& opts) {
   write.mode = 0400;
   AKV_RETURN_IF_ERROR(WriteFileAtomic(out, merged.span(), write));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"profile", profile}, {"config", out}, {"process_command", command}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"profile", profile}, {"config", out}, {"process_command", command}})
+                 << '\n';
   } else {
     ctx.io.out() << "Profile " << profile << " in " << out << " (External mode, no secret in the file): " << command
                  << '\n';

@@ -9,6 +9,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "vault/bundle/seal.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -28,14 +29,13 @@ Status RunInspect(Context& ctx, const std::string& path) {
   const std::int64_t now = ctx.clock.NowUnixSeconds();
   const bool expired = now >= info.expires;
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"bundle_id", info.bundle_id_hex},
-                                   {"created", FormatUtc(info.created)},
-                                   {"expires", FormatUtc(info.expires)},
-                                   {"expired", expired},
-                                   {"mode", ModeName(info)},
-                                   {"recipients", info.recipient_count},
-                                   {"authenticated", false}}
-                        .dump()
+    ctx.io.out() << DumpJson(nlohmann::json{{"bundle_id", info.bundle_id_hex},
+                                            {"created", FormatUtc(info.created)},
+                                            {"expires", FormatUtc(info.expires)},
+                                            {"expired", expired},
+                                            {"mode", ModeName(info)},
+                                            {"recipients", info.recipient_count},
+                                            {"authenticated", false}})
                  << '\n';
     return Status::Ok();
   }

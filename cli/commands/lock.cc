@@ -7,6 +7,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -20,7 +21,7 @@ Status RunLock(Context& ctx, const LockOptions& opts) {
   if (opts.all) {
     AKV_ASSIGN_OR_RETURN(const int count, ctx.unlock_cache->DropAll());
     if (ctx.globals.json) {
-      ctx.io.out() << nlohmann::json{{"locked", count}}.dump() << '\n';
+      ctx.io.out() << DumpJson(nlohmann::json{{"locked", count}}) << '\n';
     } else {
       ctx.io.out() << "Locked " << count << " vault(s) unlocked in this login session\n";
     }
@@ -29,7 +30,7 @@ Status RunLock(Context& ctx, const LockOptions& opts) {
   AKV_ASSIGN_OR_RETURN(auto vault, ctx.OpenVault(Vault::Access::kReadOnly));
   AKV_ASSIGN_OR_RETURN(const bool had, ctx.unlock_cache->Drop(vault->vault_id()));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"was_unlocked", had}}.dump() << '\n';
+    ctx.io.out() << DumpJson(nlohmann::json{{"vault", vault->path()}, {"was_unlocked", had}}) << '\n';
   } else if (had) {
     ctx.io.out() << "Locked " << vault->path() << ": commands ask for the passphrase again\n";
   } else {

@@ -42,9 +42,10 @@ Status RunPasswd(Context& ctx, const PasswdOptions& opts) {
   if (opts.rekey) {
     AKV_ASSIGN_OR_RETURN(std::int64_t records, vault->Rekey(fresh, kdf));
     if (ctx.globals.json) {
-      ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"kdf", KdfPresetName(vault->kdf())}, {"rekey", true},
-                                     {"records", records}}
-                          .dump()
+      ctx.io.out() << DumpJson(nlohmann::json{{"vault", vault->path()},
+                                              {"kdf", KdfPresetName(vault->kdf())},
+                                              {"rekey", true},
+                                              {"records", records}})
                    << '\n';
     } else {
       ctx.io.out() << "Re-keyed " << vault->path() << ": a new vault key under the new master passphrase (Argon2id "

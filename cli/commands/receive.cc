@@ -13,6 +13,7 @@
 #include "cli/commands/common.h"
 #include "cli/commands/credential_source.h"
 #include "vault/crypto/kdf.h"
+#include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
 
 namespace akv::cli {
@@ -85,7 +86,7 @@ Status RunReceive(Context& ctx, const ReceiveOptions& opts) {
                    << k.meta.created.ToString() << ", rotate by " << k.meta.deadline().ToString() << '\n';
     }
   }
-  if (ctx.globals.json) ctx.io.out() << rows.dump() << '\n';
+  if (ctx.globals.json) ctx.io.out() << DumpJson(rows) << '\n';
   for (const ImportKey& k : keys) WarnIfCrowded(ctx, *vault, k.meta.owner, k.meta.app);
   ctx.Note("the keys are in " + path + "; delete the bundle now (rm " + opts.source.bundle + ")");
   return Status::Ok();

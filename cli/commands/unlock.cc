@@ -8,6 +8,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "vault/encoding/json_dump.h"
 
 namespace akv::cli {
 namespace {
@@ -43,7 +44,7 @@ Status RunStatus(Context& ctx, UnlockCache& cache) {
     out["seconds_left"] = found.unlock ? nlohmann::json(found.unlock->expires_at - now) : nlohmann::json(nullptr);
     out["session_can_unlock"] = safe.ok();
     if (!safe.ok()) out["why_not"] = safe.message();
-    ctx.io.out() << out.dump() << '\n';
+    ctx.io.out() << DumpJson(out) << '\n';
     return Status::Ok();
   }
   if (found.unlock) {
@@ -72,7 +73,8 @@ Status RunUnlock(Context& ctx, const UnlockOptions& opts) {
   AKV_ASSIGN_OR_RETURN(const SecretBuffer* vault_key, vault->VaultKeyForCache());
   AKV_ASSIGN_OR_RETURN(const std::int64_t expires, cache.Store(BindingOf(*vault), *vault_key, lifetime));
   if (ctx.globals.json) {
-    ctx.io.out() << nlohmann::json{{"vault", vault->path()}, {"unlocked", true}, {"until", FormatUtc(expires)}}.dump()
+    ctx.io.out() << DumpJson(
+                        nlohmann::json{{"vault", vault->path()}, {"unlocked", true}, {"until", FormatUtc(expires)}})
                  << '\n';
   } else {
     ctx.io.out() << "Unlocked " << vault->path() << " until " << FormatUtc(expires) << " (" << Left(lifetime)

@@ -53,7 +53,9 @@ TEST_F(MigrationTest, SchemaFilesAreNumberedFromOne) {
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(all.front().version, 1);
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (i > 0) EXPECT_GT(all[i].version, all[i - 1].version) << all[i].name;
+    if (i > 0) {
+      EXPECT_GT(all[i].version, all[i - 1].version) << all[i].name;
+    }
     EXPECT_EQ(std::stoi(std::string(all[i].name).substr(0, 3)), all[i].version) << all[i].name;
   }
   EXPECT_GE(CurrentSchemaVersion(), 7);

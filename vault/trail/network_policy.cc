@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "vault/encoding/json_dump.h"
+
 namespace akv::trail {
 namespace {
 
@@ -47,7 +49,7 @@ std::vector<std::string> NetworkPolicy::Entries() const {
   return out;
 }
 
-std::string NetworkPolicy::Canonical() const { return nlohmann::json(Entries()).dump(); }
+std::string NetworkPolicy::Canonical() const { return DumpJson(nlohmann::json(Entries())); }
 
 std::string NetworkPolicy::ImsJson() const {
   nlohmann::ordered_json doc;
@@ -74,7 +76,7 @@ std::string NetworkPolicy::ImsJson() const {
     for (const Cidr& c : rule.cidrs) s["IPList"].push_back(c.ToString());
     doc["Statements"].push_back(s);
   }
-  return doc.dump();
+  return DumpJson(doc);
 }
 
 Status AddPolicyEntry(NetworkPolicy& policy, std::string_view entry) {
