@@ -5,6 +5,7 @@
 
 #include "vault/crypto/random.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/scan/fingerprint.h"
 #include "vault/vault_write.h"
 
 namespace akv {
@@ -147,6 +148,46 @@ Result<std::int64_t> Vault::Rekey(const SecretBuffer& new_passphrase, const std:
     update_policy.Bind(1, row.akid).BindBlob(2, mac);
     AKV_RETURN_IF_ERROR(update_policy.RunChanging(1, "re-authenticating the network policy of " + row.akid));
     StateAdd(new_state, mac);
+  }
+
+  // Leak-scan fingerprints (schema 6): the fingerprint key and every row are
+  // MACed under the state subkey, so they are verified under the old key and
+  // MACed again under the new one (the fingerprints themselves do not change).
+  {
+    AKV_ASSIGN_OR_RETURN(Statement key_row, db_->Prepare("SELECT fp_key, mac FROM scan_key WHERE singleton = 1"));
+    AKV_ASSIGN_OR_RETURN(bool has_key, key_row.Step());
+    if (has_key) {
+      const Bytes fp_key = key_row.Blob(0);
+      if (!ConstantTimeEqual(scan::ScanKeyMac(subkeys_->state, vault_id, fp_key), key_row.Blob(1))) {
+        return Status::Tampered("the leak scan fingerprint key failed authentication",
+                                "nothing was changed; run `akvault check`");
+      }
+      AKV_ASSIGN_OR_RETURN(Statement update_scan_key, db_->Prepare("UPDATE scan_key SET mac = ?1 WHERE singleton = 1"));
+      update_scan_key.BindBlob(1, scan::ScanKeyMac(fresh.state, vault_id, fp_key));
+      AKV_RETURN_IF_ERROR(update_scan_key.RunChanging(1, "re-authenticating the leak scan fingerprint key"));
+    }
+    struct FingerprintRow {
+      std::string akid;
+      Bytes id_fp, secret_fp, mac;
+    };
+    std::vector<FingerprintRow> fingerprints;
+    AKV_ASSIGN_OR_RETURN(Statement all, db_->Prepare("SELECT akid, id_fp, secret_fp, mac FROM scan_fingerprints"));
+    for (;;) {
+      AKV_ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      fingerprints.push_back({all.Text(0), all.Blob(1), all.Blob(2), all.Blob(3)});
+    }
+    AKV_ASSIGN_OR_RETURN(Statement update_fp, db_->Prepare("UPDATE scan_fingerprints SET mac = ?2 WHERE akid = ?1"));
+    for (const FingerprintRow& row : fingerprints) {
+      if (!ConstantTimeEqual(scan::FingerprintRowMac(subkeys_->state, vault_id, row.akid, row.id_fp, row.secret_fp),
+                             row.mac)) {
+        return Status::Tampered("the leak scan fingerprints of " + row.akid + " failed authentication",
+                                "nothing was changed; run `akvault check`");
+      }
+      update_fp.Bind(1, row.akid)
+          .BindBlob(2, scan::FingerprintRowMac(fresh.state, vault_id, row.akid, row.id_fp, row.secret_fp));
+      AKV_RETURN_IF_ERROR(update_fp.RunChanging(1, "re-authenticating the leak scan fingerprints of " + row.akid));
+    }
   }
 
   // Only the vault's own rows are carried over: a row put back or deleted

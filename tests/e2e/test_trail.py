@@ -277,7 +277,9 @@ class TrailTest(VaultTestCase):
             blocks = re.findall(r"^```sh\n(.*?)^```", f.read(), re.M | re.S)
         self.assertGreater(len(blocks), 3)
         work = self.path("howto")
-        os.mkdir(work)
+        # A user's own folder: under the harness's umask 000 a plain mkdir
+        # would be world-writable, where akvault refuses to write report.html.
+        os.mkdir(work, 0o700)
         gen("events", "--count", COUNT, "--shape", "oss", "--end-day", self.today, os.path.join(work, "actiontrail"))
         gen("instances", os.path.join(work, "instances.json"))
         env = self.env({"PATH": os.path.dirname(os.path.abspath(AKVAULT)) + ":" + os.environ.get("PATH", "/usr/bin:/bin")})

@@ -23,6 +23,11 @@ namespace akv {
 inline std::string DumpJson(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+// The same for a document whose member order is part of its contract (the
+// IMS SetAccessKeyPolicy JSON that `policy --json` prints).
+inline std::string DumpJson(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 // The value of `text`, or nullopt when it is not JSON or nests arrays and
 // objects more than `max_depth` deep. Never throws.
