@@ -13,6 +13,7 @@
 #include "vault/crypto/random.h"
 #include "vault/encoding/json_dump.h"
 #include "vault/fs/secure_file.h"
+#include "vault/keyring_row.h"
 #include "vault/storage/schema.h"
 #include "vault/storage/schema_check.h"
 #include "vault/vault_write.h"
@@ -305,16 +306,7 @@ Status Vault::ChangePassphrase(const SecretBuffer& new_passphrase, const std::op
   // Two passwd at once: the second would overwrite the first one's wrap,
   // and the passphrase the first was told is in effect would open nothing.
   if (write->keyring_changed()) return ConcurrentKeyringChange(path_);
-  AKV_ASSIGN_OR_RETURN(Statement update,
-                       db_->Prepare("UPDATE meta SET kdf_alg=?1, kdf_ops=?2, kdf_mem=?3, kdf_salt=?4, wrap_nonce=?5, "
-                                    "wrapped_key=?6 WHERE singleton=1"));
-  update.Bind(1, std::int64_t{header.kdf_alg})
-      .Bind(2, std::int64_t{header.kdf.ops})
-      .Bind(3, static_cast<std::int64_t>(header.kdf.mem_bytes))
-      .BindBlob(4, header.salt)
-      .BindBlob(5, header.nonce)
-      .BindBlob(6, header.wrapped);
-  AKV_RETURN_IF_ERROR(update.RunChanging(1, "storing the new passphrase wrap"));
+  AKV_RETURN_IF_ERROR(vault_internal::StoreKeyringHeader(*db_, header, "storing the new passphrase wrap"));
   nlohmann::json detail = {{"kdf", KdfPresetName(kdf)}, {"ops", kdf.ops}, {"mem", kdf.mem_bytes}};
   AKV_RETURN_IF_ERROR(write->Audit("passwd", std::nullopt, DumpJson(detail)));
   AKV_RETURN_IF_ERROR(write->Commit());

@@ -5,6 +5,7 @@
 
 #include "vault/crypto/random.h"
 #include "vault/encoding/json_dump.h"
+#include "vault/keyring_row.h"
 #include "vault/scan/fingerprint.h"
 #include "vault/vault_write.h"
 
@@ -220,16 +221,7 @@ Result<std::int64_t> Vault::Rekey(const SecretBuffer& new_passphrase, const std:
     AKV_RETURN_IF_ERROR(update_audit.RunChanging(1, "re-chaining the audit trail"));
   }
 
-  AKV_ASSIGN_OR_RETURN(Statement update_meta,
-                       db_->Prepare("UPDATE meta SET kdf_alg=?1, kdf_ops=?2, kdf_mem=?3, kdf_salt=?4, wrap_nonce=?5, "
-                                    "wrapped_key=?6 WHERE singleton=1"));
-  update_meta.Bind(1, std::int64_t{header.kdf_alg})
-      .Bind(2, std::int64_t{header.kdf.ops})
-      .Bind(3, static_cast<std::int64_t>(header.kdf.mem_bytes))
-      .BindBlob(4, header.salt)
-      .BindBlob(5, header.nonce)
-      .BindBlob(6, header.wrapped);
-  AKV_RETURN_IF_ERROR(update_meta.RunChanging(1, "storing the new vault key's wrap"));
+  AKV_RETURN_IF_ERROR(vault_internal::StoreKeyringHeader(*db_, header, "storing the new vault key's wrap"));
 
   // From here on the write continues under the new keys; if it fails, the
   // old ones are put back (the transaction rolls back with the Write).
