@@ -76,7 +76,10 @@ std::string DisplayText(std::string_view text) {
     } else if (cp < 0x80) {
       AppendByteEscape(out, static_cast<unsigned char>(cp));
     } else {
-      char buf[8];
+      // Every code point Shown() refuses above 0x7F is in the BMP, so four
+      // hex digits suffice; the buffer still fits any uint32 so that no
+      // build (RelWithDebInfo's -Wformat-truncation) can see a truncation.
+      char buf[16];
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
       out += buf;
     }
